@@ -1,0 +1,77 @@
+package io.tributary.localservers;
+
+import java.security.SecureRandom;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.utility.DockerImageName;
+
+/** The official MySQL and ClickHouse images through Testcontainers, where a Docker engine runs. */
+public final class ContainerServers {
+    public static final String MYSQL_IMAGE = "mysql:8.0";
+    public static final String CLICKHOUSE_IMAGE = "clickhouse/clickhouse-server:25.8";
+
+    private ContainerServers() {}
+
+    /** Empty when Docker is usable; otherwise why not, for a visible skip message. */
+    public static String dockerUnavailableReason() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable() ? "" : "no Docker engine answers on this machine";
+        } catch (RuntimeException | LinkageError e) {
+            return "no Docker engine answers on this machine (" + e.getMessage() + ")";
+        }
+    }
+
+    public static MySqlServer mysql() {
+        String rootPassword = secret();
+        String cdcPassword = secret();
+        GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(MYSQL_IMAGE))
+                .withEnv("MYSQL_ROOT_PASSWORD", rootPassword)
+                .withCommand("--server-id=1", "--log-bin=binlog", "--binlog-format=ROW", "--binlog-row-image=FULL",
+                        "--gtid-mode=ON", "--enforce-gtid-consistency=ON", "--log-bin-trust-function-creators=1")
+                .withExposedPorts(3306)
+                .waitingFor(Wait.forLogMessage(".*ready for connections.*port: 3306.*", 1)
+                        .withStartupTimeout(Duration.ofMinutes(3)));
+        c.start();
+        MySqlServer server = new MySqlServer() {
+            @Override public String host() { return c.getHost(); }
+            @Override public int port() { return c.getMappedPort(3306); }
+            @Override public Credentials admin() { return new Credentials("root", rootPassword); }
+            @Override public Credentials cdc() { return new Credentials("tributary_cdc", cdcPassword); }
+            @Override public void close() { c.stop(); }
+        };
+        try (var conn = DriverManager.getConnection(server.jdbcUrl(null), "root", rootPassword);
+             var st = conn.createStatement()) {
+            st.execute("CREATE USER 'tributary_cdc'@'%' IDENTIFIED WITH mysql_native_password BY '" + cdcPassword + "'");
+            st.execute("GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, LOCK TABLES ON *.* TO 'tributary_cdc'@'%'");
+        } catch (SQLException e) {
+            c.stop();
+            throw new IllegalStateException("Cannot create the CDC user in the MySQL container: " + e.getMessage(), e);
+        }
+        return server;
+    }
+
+    public static ClickHouseServer clickhouse() {
+        GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(CLICKHOUSE_IMAGE))
+                .withEnv("CLICKHOUSE_SKIP_USER_SETUP", "1")
+                .withExposedPorts(8123)
+                .waitingFor(Wait.forHttp("/ping").forPort(8123).withStartupTimeout(Duration.ofMinutes(3)));
+        c.start();
+        return new ClickHouseServer() {
+            @Override public String httpUrl() { return "http://" + c.getHost() + ":" + c.getMappedPort(8123); }
+            @Override public String user() { return "default"; }
+            @Override public String password() { return ""; }
+            @Override public void close() { c.stop(); }
+        };
+    }
+
+    private static String secret() {
+        byte[] b = new byte[12];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,31 @@
+package io.tributary.localservers;
+
+/** A running MySQL with binlog on (ROW, FULL images, GTID), reachable over TCP. */
+public interface MySqlServer extends AutoCloseable {
+    String host();
+
+    int port();
+
+    /** A user with full rights, for loading data and changing it in tests and the demo. */
+    Credentials admin();
+
+    /** A replication user with exactly the grants Debezium needs. */
+    Credentials cdc();
+
+    default String jdbcUrl(String database) {
+        return "jdbc:mysql://" + host() + ":" + port() + "/" + (database == null ? "" : database)
+                + "?useSSL=false&allowPublicKeyRetrieval=true&useUnicode=true&characterEncoding=utf8"
+                + "&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true";
+    }
+
+    /** Stops the server; its data stays for a later start on the same directory. */
+    @Override
+    void close();
+
+    record Credentials(String user, String password) {
+        @Override
+        public String toString() {
+            return user + "/***";
+        }
+    }
+}
