@@ -1,0 +1,58 @@
+package io.tributary.cdc.debezium;
+
+import io.tributary.cdc.source.MySqlSourceConfig;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+/** The embedded Debezium MySQL connector settings Tributary relies on, in one place. */
+public final class DebeziumProperties {
+    /** Namespace of Debezium's offset keys; part of the checkpointed offset, so never change it. */
+    public static final String ENGINE_NAME = "tributary";
+
+    private DebeziumProperties() {}
+
+    public static Properties build(MySqlSourceConfig config, String engineId) {
+        Properties p = new Properties();
+        p.setProperty("name", ENGINE_NAME);
+        p.setProperty("connector.class", "io.debezium.connector.mysql.MySqlConnector");
+        p.setProperty("topic.prefix", ENGINE_NAME);
+        p.setProperty(EngineStateRegistry.ID_PROPERTY, engineId);
+        p.setProperty("offset.storage", StateOffsetBackingStore.class.getName());
+        p.setProperty("offset.flush.interval.ms", "60000");
+        p.setProperty("schema.history.internal", StateSchemaHistory.class.getName());
+        p.setProperty(StateSchemaHistory.ID_PROPERTY, engineId);
+        p.setProperty("schema.history.internal.store.only.captured.tables.ddl", "true");
+        p.setProperty("database.hostname", config.host());
+        p.setProperty("database.port", Integer.toString(config.port()));
+        p.setProperty("database.user", config.user());
+        p.setProperty("database.password", config.password());
+        p.setProperty("database.server.id", Long.toString(config.serverId()));
+        p.setProperty("database.include.list", config.databases().stream()
+                .map(DebeziumProperties::quoteRegex).collect(Collectors.joining(",")));
+        if (!config.tables().isEmpty()) {
+            p.setProperty("table.include.list", config.tables().stream()
+                    .map(DebeziumProperties::quoteRegex).collect(Collectors.joining(",")));
+        }
+        p.setProperty("snapshot.mode", "initial");
+        p.setProperty("snapshot.locking.mode", "minimal");
+        p.setProperty("include.schema.changes", "true");
+        p.setProperty("tombstones.on.delete", "false");
+        p.setProperty("decimal.handling.mode", "precise");
+        p.setProperty("bigint.unsigned.handling.mode", "precise");
+        p.setProperty("time.precision.mode", "adaptive_time_microseconds");
+        p.setProperty("binary.handling.mode", "bytes");
+        p.setProperty("column.propagate.source.type", ".*");
+        p.setProperty("heartbeat.interval.ms", Long.toString(config.heartbeatInterval().toMillis()));
+        p.setProperty("max.batch.size", "4096");
+        p.setProperty("max.queue.size", "16384");
+        p.setProperty("connect.keep.alive", "true");
+        p.setProperty("errors.max.retries", "-1");
+        p.setProperty("database.ssl.mode", "preferred");
+        return p;
+    }
+
+    /** Debezium's include lists are regular expressions; names are matched literally. */
+    static String quoteRegex(String name) {
+        return name.replaceAll("([\\\\.\\[\\]{}()*+?^$|])", "\\\\$1");
+    }
+}

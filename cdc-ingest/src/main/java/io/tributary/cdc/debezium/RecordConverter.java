@@ -1,0 +1,185 @@
+package io.tributary.cdc.debezium;
+
+import io.tributary.cdc.event.ChangeEvent;
+import io.tributary.cdc.event.ColumnSchema;
+import io.tributary.cdc.event.SourcePosition;
+import io.tributary.cdc.event.TableSchema;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Turns Debezium's MySQL change records into {@link ChangeEvent}s with canonical text values.
+ * Requires the connector settings made by {@link DebeziumProperties} (precise decimals,
+ * microsecond time, bytes for binary, source column types propagated).
+ */
+public final class RecordConverter {
+    static final String TYPE_PARAM = "__debezium.source.column.type";
+    static final String LENGTH_PARAM = "__debezium.source.column.length";
+    static final String SCALE_PARAM = "__debezium.source.column.scale";
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final Map<Schema, TableSchema> schemaCache = new ConcurrentHashMap<>();
+
+    /** The change event, or {@code null} for records that carry no row (heartbeats, DDL, tombstones). */
+    public ChangeEvent convert(SourceRecord record) {
+        if (!(record.value() instanceof Struct envelope) || envelope.schema().field("op") == null) {
+            return null;
+        }
+        Struct source = envelope.getStruct("source");
+        String database = source.getString("db");
+        String table = source.getString("table");
+        String opCode = envelope.getString("op");
+        ChangeEvent.Op op = switch (opCode) {
+            case "r" -> ChangeEvent.Op.SNAPSHOT;
+            case "c" -> ChangeEvent.Op.INSERT;
+            case "u" -> ChangeEvent.Op.UPDATE;
+            case "d" -> ChangeEvent.Op.DELETE;
+            default -> throw new IllegalStateException(database + "." + table + ": unknown Debezium op '" + opCode + "'");
+        };
+        Struct row = op.isDelete() ? envelope.getStruct("before") : envelope.getStruct("after");
+        Schema rowSchema = envelope.schema().field(op.isDelete() ? "before" : "after").schema();
+        TableSchema schema = schemaCache.computeIfAbsent(rowSchema, s -> tableSchema(database, table, s, record.keySchema()));
+        String file = source.getString("file");
+        long pos = source.getInt64("pos");
+        SourcePosition position = op == ChangeEvent.Op.SNAPSHOT
+                ? SourcePosition.snapshot(file, pos)
+                : SourcePosition.binlog(file, pos, source.getInt32("row"));
+        Long ts = source.getInt64("ts_ms");
+        List<ColumnSchema> columns = schema.columns();
+        String[] values = new String[columns.size()];
+        for (int i = 0; i < values.length; i++) {
+            ColumnSchema column = columns.get(i);
+            Field field = rowSchema.field(column.name());
+            values[i] = text(database, table, column, field.schema(), row.get(field));
+            if (values[i] == null && !column.nullable()) {
+                throw new IllegalStateException("Column " + database + "." + table + "." + column.name()
+                        + " is NOT NULL but the binlog row at " + position + " has no value for it"
+                        + " (an invalid or zero date under a permissive sql_mode?). Fix the row in MySQL,"
+                        + " or make the column NULL.");
+            }
+        }
+        return new ChangeEvent(database, table, op, position, ts == null ? 0 : ts, schema, values);
+    }
+
+    static TableSchema tableSchema(String database, String table, Schema rowSchema, Schema keySchema) {
+        if (keySchema == null || keySchema.fields().isEmpty()) {
+            throw new IllegalStateException("Table " + database + "." + table + " has no primary key. Tributary needs "
+                    + "one to keep ClickHouse equal to MySQL: add a primary key, or leave the table out of "
+                    + "source.mysql.tables.");
+        }
+        Set<String> keys = new HashSet<>();
+        keySchema.fields().forEach(f -> keys.add(f.name()));
+        List<ColumnSchema> columns = new ArrayList<>();
+        for (Field f : rowSchema.fields()) {
+            Map<String, String> params = f.schema().parameters();
+            if (params == null || !params.containsKey(TYPE_PARAM)) {
+                throw new IllegalStateException(database + "." + table + "." + f.name()
+                        + ": the source column type is missing; column.propagate.source.type must be set");
+            }
+            columns.add(new ColumnSchema(f.name(), params.get(TYPE_PARAM).toUpperCase(Locale.ROOT),
+                    intParam(params, LENGTH_PARAM), intParam(params, SCALE_PARAM),
+                    f.schema().isOptional(), keys.contains(f.name())));
+        }
+        return new TableSchema(columns);
+    }
+
+    private static int intParam(Map<String, String> params, String name) {
+        String v = params.get(name);
+        return v == null ? -1 : Integer.parseInt(v);
+    }
+
+    static String text(String database, String table, ColumnSchema column, Schema schema, Object value) {
+        if (value == null) {
+            return null;
+        }
+        String logical = schema.name();
+        int precision = Math.max(0, Math.min(6, column.length()));
+        if (logical != null) {
+            switch (logical) {
+                case "org.apache.kafka.connect.data.Decimal":
+                    return ((BigDecimal) value).toPlainString();
+                case "io.debezium.time.Date":
+                    return TemporalText.date((Integer) value);
+                case "io.debezium.time.Timestamp":
+                    return TemporalText.dateTimeFromMicros((Long) value * 1000L, precision);
+                case "io.debezium.time.MicroTimestamp":
+                    return TemporalText.dateTimeFromMicros((Long) value, precision);
+                case "io.debezium.time.ZonedTimestamp":
+                    return TemporalText.instant((String) value, precision);
+                case "io.debezium.time.MicroTime":
+                    return TemporalText.time((Long) value, precision);
+                case "io.debezium.time.Time":
+                    return TemporalText.time(((Integer) value) * 1000L, precision);
+                case "io.debezium.data.Bits":
+                    return Long.toUnsignedString(littleEndianBits(bytes(value)));
+                case "io.debezium.data.geometry.Geometry", "io.debezium.data.geometry.Point":
+                    return geometryHex((Struct) value);
+                default:
+                    break;
+            }
+        }
+        return switch (schema.type()) {
+            case INT8, INT16, INT32, INT64, STRING -> value.toString();
+            case FLOAT32 -> floatText(((Float) value).doubleValue(), Float.toString((Float) value));
+            case FLOAT64 -> floatText((Double) value, Double.toString((Double) value));
+            case BOOLEAN -> ((Boolean) value) ? "true" : "false";
+            case BYTES -> HEX.formatHex(bytes(value));
+            default -> throw new IllegalStateException("Unsupported value for " + database + "." + table + "."
+                    + column.name() + " (" + column.sourceType() + ", Connect type " + schema.type()
+                    + "): exclude the column with column.exclude.list or open an issue");
+        };
+    }
+
+    private static String floatText(double v, String javaText) {
+        if (Double.isNaN(v)) {
+            return "nan";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        return javaText;
+    }
+
+    private static byte[] bytes(Object value) {
+        if (value instanceof ByteBuffer buffer) {
+            byte[] b = new byte[buffer.remaining()];
+            buffer.duplicate().get(b);
+            return b;
+        }
+        return (byte[]) value;
+    }
+
+    private static long littleEndianBits(byte[] b) {
+        long v = 0;
+        for (int i = Math.min(b.length, 8) - 1; i >= 0; i--) {
+            v = (v << 8) | (b[i] & 0xFF);
+        }
+        return v;
+    }
+
+    /** MySQL's own storage format: 4-byte little-endian SRID, then WKB. */
+    private static String geometryHex(Struct geometry) {
+        byte[] wkb = bytes(geometry.get("wkb"));
+        Integer srid = geometry.getInt32("srid");
+        int s = srid == null ? 0 : srid;
+        byte[] out = new byte[4 + wkb.length];
+        out[0] = (byte) s;
+        out[1] = (byte) (s >>> 8);
+        out[2] = (byte) (s >>> 16);
+        out[3] = (byte) (s >>> 24);
+        System.arraycopy(wkb, 0, out, 4, wkb.length);
+        return HEX.formatHex(out);
+    }
+}

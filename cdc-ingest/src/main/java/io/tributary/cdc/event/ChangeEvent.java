@@ -1,0 +1,90 @@
+package io.tributary.cdc.event;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One row change from MySQL, as it flows through the job. Values are canonical text
+ * (integers and decimals in plain decimal form, temporal values as
+ * {@code yyyy-MM-dd HH:mm:ss.ffffff} without zone shift for DATETIME and in UTC for TIMESTAMP,
+ * bytes as lower-case hex); {@code null} is SQL NULL. A delete carries the row's last image.
+ */
+public final class ChangeEvent {
+    public enum Op {
+        SNAPSHOT, INSERT, UPDATE, DELETE;
+
+        public boolean isDelete() {
+            return this == DELETE;
+        }
+    }
+
+    private final String database;
+    private final String table;
+    private final Op op;
+    private final SourcePosition position;
+    private final long sourceTimestampMs;
+    private final TableSchema schema;
+    private final String[] values;
+
+    public ChangeEvent(String database, String table, Op op, SourcePosition position, long sourceTimestampMs,
+                       TableSchema schema, String[] values) {
+        this.database = Objects.requireNonNull(database, "database");
+        this.table = Objects.requireNonNull(table, "table");
+        this.op = Objects.requireNonNull(op, "op");
+        this.position = Objects.requireNonNull(position, "position");
+        this.sourceTimestampMs = sourceTimestampMs;
+        this.schema = Objects.requireNonNull(schema, "schema");
+        this.values = Objects.requireNonNull(values, "values");
+        if (values.length != schema.columns().size()) {
+            throw new IllegalArgumentException(database + "." + table + ": " + values.length + " values for "
+                    + schema.columns().size() + " columns");
+        }
+    }
+
+    public String database() { return database; }
+
+    public String table() { return table; }
+
+    public String qualifiedTable() { return database + "." + table; }
+
+    public Op op() { return op; }
+
+    public SourcePosition position() { return position; }
+
+    /** When MySQL committed the change (binlog event time), or the snapshot's read time. */
+    public long sourceTimestampMs() { return sourceTimestampMs; }
+
+    public TableSchema schema() { return schema; }
+
+    public String value(int index) { return values[index]; }
+
+    public String[] values() { return values.clone(); }
+
+    /** Table and primary key values: the unit of ordering and deduplication. */
+    public String key() {
+        StringBuilder sb = new StringBuilder(qualifiedTable());
+        for (int i : schema.keyIndexes()) {
+            sb.append('\u0000').append(values[i]);
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ChangeEvent e)) {
+            return false;
+        }
+        return database.equals(e.database) && table.equals(e.table) && op == e.op && position.equals(e.position)
+                && sourceTimestampMs == e.sourceTimestampMs && schema.equals(e.schema) && Arrays.equals(values, e.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(database, table, op, position, Arrays.hashCode(values));
+    }
+
+    @Override
+    public String toString() {
+        return op + " " + qualifiedTable() + " @" + position + " " + Arrays.toString(values);
+    }
+}

@@ -1,0 +1,15 @@
+package io.tributary.cdc.event;
+
+/**
+ * One MySQL column as the binlog describes it.
+ *
+ * @param sourceType MySQL's type name, upper case, e.g. {@code INT UNSIGNED}, {@code DATETIME}
+ * @param length declared length or fractional-second precision, -1 when MySQL declares none
+ * @param scale declared scale (DECIMAL), -1 when none
+ */
+public record ColumnSchema(String name, String sourceType, int length, int scale, boolean nullable, boolean key) {
+    /** Whether values are bytes, carried as hex text (BLOB, BINARY, GEOMETRY, ...). */
+    public boolean isBinary() {
+        return ValueKinds.isBinary(sourceType);
+    }
+}

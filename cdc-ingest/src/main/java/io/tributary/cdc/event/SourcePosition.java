@@ -1,0 +1,87 @@
+package io.tributary.cdc.event;
+
+import java.math.BigInteger;
+
+/**
+ * Where a change comes from in MySQL's binlog, as a 128-bit number that orders every change
+ * of a key: {@code high = binlog file index << 32 | event position}, {@code low = row index + 1}
+ * for binlog rows and {@code 0} for snapshot rows. A snapshot taken at position P therefore
+ * sorts before every binlog event at or after P. It is the ClickHouse row version, so it is
+ * deterministic: a replay of the same event yields the same version.
+ */
+public record SourcePosition(long high, long low) implements Comparable<SourcePosition> {
+    public static final SourcePosition ZERO = new SourcePosition(0, 0);
+
+    public static SourcePosition snapshot(String binlogFile, long position) {
+        return new SourcePosition(encodeHigh(binlogFile, position), 0);
+    }
+
+    public static SourcePosition binlog(String binlogFile, long eventPosition, int rowInEvent) {
+        if (rowInEvent < 0) {
+            throw new IllegalArgumentException("negative row index " + rowInEvent + " in " + binlogFile + ":" + eventPosition);
+        }
+        return new SourcePosition(encodeHigh(binlogFile, eventPosition), rowInEvent + 1L);
+    }
+
+    static long encodeHigh(String binlogFile, long position) {
+        if (position < 0 || position > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("binlog position " + position + " in " + binlogFile + " is out of range");
+        }
+        return (binlogFileIndex(binlogFile) << 32) | position;
+    }
+
+    /** {@code binlog.000042} -> 42; the numeric suffix MySQL increases with every new binlog file. */
+    public static long binlogFileIndex(String binlogFile) {
+        if (binlogFile == null) {
+            throw new IllegalArgumentException("change event without a binlog file name");
+        }
+        int dot = binlogFile.lastIndexOf('.');
+        try {
+            long index = Long.parseLong(binlogFile.substring(dot + 1));
+            if (index < 0 || index > 0x7FFF_FFFFL) {
+                throw new NumberFormatException("out of range");
+            }
+            return index;
+        } catch (NumberFormatException | IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("binlog file name '" + binlogFile + "' does not end in a sequence number", e);
+        }
+    }
+
+    public long binlogFileIndex() {
+        return high >>> 32;
+    }
+
+    public long eventPosition() {
+        return high & 0xFFFF_FFFFL;
+    }
+
+    public boolean isSnapshot() {
+        return low == 0;
+    }
+
+    /** The version as ClickHouse's UInt128 text. */
+    public String toVersionString() {
+        return BigInteger.valueOf(high).shiftLeft(64).or(new BigInteger(Long.toUnsignedString(low))).toString();
+    }
+
+    public static SourcePosition fromVersionString(String version) {
+        BigInteger v = new BigInteger(version);
+        return new SourcePosition(v.shiftRight(64).longValue(), v.longValue());
+    }
+
+    @Override
+    public int compareTo(SourcePosition o) {
+        int c = Long.compareUnsigned(high, o.high);
+        return c != 0 ? c : Long.compareUnsigned(low, o.low);
+    }
+
+    public boolean isAfter(SourcePosition o) {
+        return compareTo(o) > 0;
+    }
+
+    @Override
+    public String toString() {
+        return "binlog." + String.format("%06d", binlogFileIndex()) + ":" + eventPosition()
+                + (isSnapshot() ? " (snapshot)" : " row " + (low - 1));
+    }
+}

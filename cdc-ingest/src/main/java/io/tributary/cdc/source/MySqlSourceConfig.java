@@ -1,0 +1,58 @@
+package io.tributary.cdc.source;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/** The validated settings of one MySQL source; built from {@link MySqlSourceOptions}. */
+public record MySqlSourceConfig(String host, int port, String user, String password, List<String> databases,
+                                List<String> tables, long serverId, int queueCapacity, Duration heartbeatInterval)
+        implements Serializable {
+
+    public MySqlSourceConfig {
+        databases = List.copyOf(databases);
+        tables = List.copyOf(tables);
+        if (databases.isEmpty()) {
+            throw new IllegalArgumentException(MySqlSourceOptions.DATABASES.key() + " must name at least one database");
+        }
+        for (String t : tables) {
+            int dot = t.indexOf('.');
+            if (dot <= 0 || dot == t.length() - 1 || t.indexOf('.', dot + 1) >= 0) {
+                throw new IllegalArgumentException(MySqlSourceOptions.TABLES.key() + ": '" + t + "' is not of the form db.table");
+            }
+            if (!databases.contains(t.substring(0, dot))) {
+                throw new IllegalArgumentException(MySqlSourceOptions.TABLES.key() + ": '" + t + "' is in a database not listed in "
+                        + MySqlSourceOptions.DATABASES.key() + " " + databases);
+            }
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(MySqlSourceOptions.PORT.key() + " must be 1..65535, not " + port);
+        }
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException(MySqlSourceOptions.QUEUE_CAPACITY.key() + " must be positive");
+        }
+    }
+
+    public static MySqlSourceConfig from(Configuration c) {
+        return new MySqlSourceConfig(required(c, MySqlSourceOptions.HOST), c.get(MySqlSourceOptions.PORT),
+                required(c, MySqlSourceOptions.USER), required(c, MySqlSourceOptions.PASSWORD),
+                required(c, MySqlSourceOptions.DATABASES), c.get(MySqlSourceOptions.TABLES),
+                c.get(MySqlSourceOptions.SERVER_ID), c.get(MySqlSourceOptions.QUEUE_CAPACITY),
+                c.get(MySqlSourceOptions.HEARTBEAT_INTERVAL));
+    }
+
+    private static <T> T required(Configuration c, ConfigOption<T> option) {
+        T v = c.get(option);
+        if (v == null) {
+            throw new IllegalArgumentException("missing required setting " + option.key() + " (" + option.description() + ")");
+        }
+        return v;
+    }
+
+    @Override
+    public String toString() {
+        return "MySqlSourceConfig[" + user + "@" + host + ":" + port + " databases=" + databases + " tables=" + tables + "]";
+    }
+}

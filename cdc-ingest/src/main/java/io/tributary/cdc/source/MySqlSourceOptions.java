@@ -1,0 +1,43 @@
+package io.tributary.cdc.source;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/** Every setting of the MySQL CDC source, with its default and meaning. */
+public final class MySqlSourceOptions {
+    private MySqlSourceOptions() {}
+
+    public static final ConfigOption<String> HOST = ConfigOptions.key("source.mysql.host")
+            .stringType().noDefaultValue().withDescription("MySQL host name or address.");
+
+    public static final ConfigOption<Integer> PORT = ConfigOptions.key("source.mysql.port")
+            .intType().defaultValue(3306).withDescription("MySQL port.");
+
+    public static final ConfigOption<String> USER = ConfigOptions.key("source.mysql.user")
+            .stringType().noDefaultValue()
+            .withDescription("Replication user: SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, LOCK TABLES.");
+
+    public static final ConfigOption<String> PASSWORD = ConfigOptions.key("source.mysql.password")
+            .stringType().noDefaultValue().withDescription("Password of the replication user.");
+
+    public static final ConfigOption<List<String>> DATABASES = ConfigOptions.key("source.mysql.databases")
+            .stringType().asList().noDefaultValue().withDescription("Databases to capture.");
+
+    public static final ConfigOption<List<String>> TABLES = ConfigOptions.key("source.mysql.tables")
+            .stringType().asList().defaultValues()
+            .withDescription("Tables to capture as db.table; empty captures every table of the databases.");
+
+    public static final ConfigOption<Long> SERVER_ID = ConfigOptions.key("source.mysql.server-id")
+            .longType().defaultValue(5400L)
+            .withDescription("Replica server id used on the binlog connection; unique among the server's replicas.");
+
+    public static final ConfigOption<Integer> QUEUE_CAPACITY = ConfigOptions.key("source.mysql.queue-capacity")
+            .intType().defaultValue(8192)
+            .withDescription("Change records buffered between Debezium and Flink; a full queue holds Debezium back.");
+
+    public static final ConfigOption<Duration> HEARTBEAT_INTERVAL = ConfigOptions.key("source.mysql.heartbeat-interval")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("How often the source position advances while captured tables are idle.");
+}

@@ -1,0 +1,193 @@
+package io.tributary.cdc.source.reader;
+
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.tributary.cdc.debezium.DebeziumProperties;
+import io.tributary.cdc.debezium.EngineStateRegistry;
+import io.tributary.cdc.debezium.RecordConverter;
+import io.tributary.cdc.event.ChangeEvent;
+import io.tributary.cdc.source.MySqlSourceConfig;
+import io.tributary.cdc.source.split.BinlogSplit;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.flink.api.connector.source.ReaderOutput;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.core.io.InputStatus;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs embedded Debezium on its own thread and hands its records to Flink through a bounded
+ * queue (a full queue blocks Debezium: back-pressure, not memory growth). The checkpointed
+ * offset is the one of the last record handed to Flink, so a restore resumes right after it.
+ */
+public final class BinlogSourceReader implements SourceReader<ChangeEvent, BinlogSplit> {
+    private static final Logger LOG = LoggerFactory.getLogger(BinlogSourceReader.class);
+    private static final int MAX_RECORDS_PER_POLL = 1024;
+
+    private final MySqlSourceConfig config;
+    private final SourceReaderContext context;
+    private final BlockingQueue<QueuedRecord> queue;
+    private final RecordConverter converter = new RecordConverter();
+    private final String engineId = UUID.randomUUID().toString();
+    private final JsonConverter offsetConverter = new JsonConverter();
+
+    private volatile CompletableFuture<Void> available = new CompletableFuture<>();
+    private volatile boolean closing;
+    private EngineStateRegistry.EngineState engineState;
+    private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    private ExecutorService executor;
+    private BinlogSplit split;
+    private Map<String, ?> lastPartition;
+    private Map<String, ?> lastOffset;
+
+    public BinlogSourceReader(MySqlSourceConfig config, SourceReaderContext context) {
+        this.config = config;
+        this.context = context;
+        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        offsetConverter.configure(Map.of("schemas.enable", "false"), true);
+    }
+
+    /** A record from Debezium: a row change, or only a position (DDL, heartbeat), or a failure. */
+    private record QueuedRecord(ChangeEvent event, Map<String, ?> partition, Map<String, ?> offset, Throwable failure) {}
+
+    @Override
+    public void start() {}
+
+    @Override
+    public void addSplits(List<BinlogSplit> splits) {
+        if (splits.size() != 1 || split != null) {
+            throw new IllegalStateException("a MySQL source reader reads exactly one binlog split, got " + splits);
+        }
+        split = splits.get(0);
+        engineState = new EngineStateRegistry.EngineState(split.offsetKey(), split.offsetValue(), split.schemaHistory());
+        EngineStateRegistry.register(engineId, engineState);
+        LOG.info("Starting Debezium for {} from {}", config,
+                split.offsetValue() == null ? "a new snapshot" : "offset " + split.offsetValue());
+        engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(DebeziumProperties.build(config, engineId))
+                .using((success, message, error) -> {
+                    if (!closing) {
+                        enqueue(new QueuedRecord(null, null, null, new IllegalStateException(
+                                "Debezium stopped" + (message == null ? "" : ": " + message), error)));
+                    }
+                })
+                .notifying(this::handleBatch)
+                .build();
+        executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "debezium-mysql-" + config.host() + ":" + config.port());
+            t.setDaemon(true);
+            return t;
+        });
+        executor.execute(engine);
+    }
+
+    private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
+        for (RecordChangeEvent<SourceRecord> r : records) {
+            SourceRecord record = r.record();
+            ChangeEvent event;
+            try {
+                event = converter.convert(record);
+            } catch (RuntimeException e) {
+                LOG.error("Cannot convert {}", record, e);
+                enqueue(new QueuedRecord(null, null, null, e));
+                return;
+            }
+            queue.put(new QueuedRecord(event, record.sourcePartition(), record.sourceOffset(), null));
+            available.complete(null);
+            committer.markProcessed(r);
+        }
+        committer.markBatchFinished();
+    }
+
+    private void enqueue(QueuedRecord record) {
+        try {
+            queue.put(record);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        available.complete(null);
+    }
+
+    @Override
+    public InputStatus pollNext(ReaderOutput<ChangeEvent> output) {
+        for (int i = 0; i < MAX_RECORDS_PER_POLL; i++) {
+            QueuedRecord r = queue.poll();
+            if (r == null) {
+                return InputStatus.NOTHING_AVAILABLE;
+            }
+            if (r.failure() != null) {
+                throw new IllegalStateException("MySQL source failed: " + r.failure().getMessage(), r.failure());
+            }
+            if (r.event() != null) {
+                output.collect(r.event(), r.event().sourceTimestampMs());
+            }
+            lastPartition = r.partition();
+            lastOffset = r.offset();
+        }
+        return queue.isEmpty() ? InputStatus.NOTHING_AVAILABLE : InputStatus.MORE_AVAILABLE;
+    }
+
+    @Override
+    public CompletableFuture<Void> isAvailable() {
+        if (!queue.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        // Flink may ask twice before waiting: hand out the same pending future until it completes.
+        CompletableFuture<Void> current = available;
+        if (current.isDone()) {
+            current = new CompletableFuture<>();
+            available = current;
+        }
+        if (!queue.isEmpty()) {
+            current.complete(null);
+        }
+        return current;
+    }
+
+    @Override
+    public List<BinlogSplit> snapshotState(long checkpointId) {
+        if (split == null) {
+            return List.of();
+        }
+        String key = split.offsetKey();
+        String value = split.offsetValue();
+        if (lastOffset != null) {
+            key = new String(offsetConverter.fromConnectData(DebeziumProperties.ENGINE_NAME, null,
+                    Arrays.asList(DebeziumProperties.ENGINE_NAME, lastPartition)), StandardCharsets.UTF_8);
+            value = new String(offsetConverter.fromConnectData(DebeziumProperties.ENGINE_NAME, null, lastOffset),
+                    StandardCharsets.UTF_8);
+        }
+        return List.of(new BinlogSplit(key, value, engineState.history()));
+    }
+
+    @Override
+    public void notifyNoMoreSplits() {}
+
+    @Override
+    public void close() throws Exception {
+        closing = true;
+        if (engine != null) {
+            engine.close();
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+        EngineStateRegistry.unregister(engineId);
+    }
+}

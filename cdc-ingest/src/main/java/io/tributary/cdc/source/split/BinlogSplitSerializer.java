@@ -1,0 +1,83 @@
+package io.tributary.cdc.source.split;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+/** Checkpoint format of {@link BinlogSplit}. Strings are length-prefixed UTF-8 (no 64 KiB limit). */
+public final class BinlogSplitSerializer implements SimpleVersionedSerializer<BinlogSplit> {
+    public static final BinlogSplitSerializer INSTANCE = new BinlogSplitSerializer();
+    private static final int VERSION = 1;
+
+    @Override
+    public int getVersion() {
+        return VERSION;
+    }
+
+    @Override
+    public byte[] serialize(BinlogSplit split) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            write(split, out);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static void write(BinlogSplit split, DataOutputStream out) throws IOException {
+        writeString(out, split.offsetKey());
+        writeString(out, split.offsetValue());
+        out.writeInt(split.schemaHistory().size());
+        for (String record : split.schemaHistory()) {
+            writeString(out, record);
+        }
+    }
+
+    @Override
+    public BinlogSplit deserialize(int version, byte[] serialized) throws IOException {
+        if (version != VERSION) {
+            throw new IOException("unknown binlog split format version " + version);
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
+            return read(in);
+        }
+    }
+
+    public static BinlogSplit read(DataInputStream in) throws IOException {
+        String key = readString(in);
+        String value = readString(in);
+        int n = in.readInt();
+        List<String> history = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            history.add(readString(in));
+        }
+        return new BinlogSplit(key, value, history);
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        byte[] b = in.readNBytes(n);
+        if (b.length != n) {
+            throw new IOException("truncated binlog split state");
+        }
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}
