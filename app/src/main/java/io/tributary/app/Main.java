@@ -1,0 +1,74 @@
+package io.tributary.app;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import org.apache.flink.configuration.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code tributary run|verify|demo}. Exit codes: 0 ok, 1 verify found differences, 2 error. */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    private static final String USAGE = """
+            usage: tributary run --config FILE      pipeline + API in this JVM until SIGTERM
+                   tributary verify --config FILE   compare every captured MySQL table with ClickHouse
+                   tributary demo [--dir DIR]       local MySQL + ClickHouse + Sakila + pipeline + API""";
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        if (args.length == 0) {
+            System.err.println(USAGE);
+            return 2;
+        }
+        try {
+            return switch (args[0]) {
+                case "run" -> runPipeline(TributaryConfig.load(configPath(args)));
+                case "verify" -> Verify.run(TributaryConfig.load(configPath(args)), System.out);
+                case "demo" -> Demo.run(option(args, "--dir", ".tributary/demo"));
+                default -> {
+                    System.err.println("unknown command '" + args[0] + "'\n" + USAGE);
+                    yield 2;
+                }
+            };
+        } catch (TributaryConfig.ConfigException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            LOG.error("tributary {} failed", args[0], e);
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    static int runPipeline(Configuration config) throws Exception {
+        RunningPipeline running = RunningPipeline.start(config);
+        System.out.println("Tributary is running. API: " + running.apiUrl() + "  (SIGTERM or Ctrl-C stops it)");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.close();
+            stopped.countDown();
+        }, "tributary-shutdown"));
+        running.awaitTermination();
+        stopped.await();
+        return 0;
+    }
+
+    private static Path configPath(String[] args) {
+        String path = option(args, "--config", null);
+        if (path == null) {
+            throw new TributaryConfig.ConfigException("--config FILE is required for '" + args[0] + "'");
+        }
+        return Path.of(path);
+    }
+
+    private static String option(String[] args, String name, String fallback) {
+        int i = Arrays.asList(args).indexOf(name);
+        return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
+    }
+}

@@ -1,0 +1,59 @@
+package io.tributary.app;
+
+import io.tributary.api.ApiServer;
+import io.tributary.api.ApiSettings;
+import io.tributary.sink.clickhouse.client.ClickHouseHttp;
+import io.tributary.sink.clickhouse.sink.ClickHouseSinkOptions;
+import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+
+/** Pipeline and API running together in this JVM. */
+public final class RunningPipeline implements AutoCloseable {
+    private final LocalPipeline pipeline;
+    private final JobClient job;
+    private final ApiServer api;
+
+    private RunningPipeline(LocalPipeline pipeline, JobClient job, ApiServer api) {
+        this.pipeline = pipeline;
+        this.job = job;
+        this.api = api;
+    }
+
+    public static RunningPipeline start(Configuration config) throws Exception {
+        LocalPipeline pipeline = new LocalPipeline(config);
+        JobClient job = pipeline.start();
+        String user = config.getOptional(TributaryConfig.API_CLICKHOUSE_USER).orElse(config.get(ClickHouseSinkOptions.USER));
+        String password = config.getOptional(TributaryConfig.API_CLICKHOUSE_PASSWORD)
+                .orElse(config.get(ClickHouseSinkOptions.PASSWORD));
+        ClickHouseHttp clickhouse = new ClickHouseHttp(config.get(ClickHouseSinkOptions.URL), user, password,
+                Duration.ofSeconds(30));
+        ApiServer api = ApiServer.start(new ApiSettings(config.get(TributaryConfig.API_HOST),
+                config.get(TributaryConfig.API_PORT), config.get(TributaryConfig.API_TOKENS),
+                config.get(TributaryConfig.API_MAX_ROWS), config.get(ClickHouseSinkOptions.STATUS_DATABASE)),
+                clickhouse, () -> jobState(job));
+        return new RunningPipeline(pipeline, job, api);
+    }
+
+    private static String jobState(JobClient job) {
+        try {
+            return job.getJobStatus().get(5, java.util.concurrent.TimeUnit.SECONDS).toString();
+        } catch (Exception e) {
+            return "UNKNOWN";
+        }
+    }
+
+    public String apiUrl() {
+        return api.url();
+    }
+
+    public void awaitTermination() throws Exception {
+        job.getJobExecutionResult().get();
+    }
+
+    @Override
+    public void close() {
+        pipeline.stopGracefully();
+        api.close();
+    }
+}

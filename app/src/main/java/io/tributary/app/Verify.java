@@ -1,0 +1,211 @@
+package io.tributary.app;
+
+import io.tributary.cdc.event.ValueKinds;
+import io.tributary.cdc.source.MySqlSourceConfig;
+import io.tributary.sink.clickhouse.client.ClickHouseHttp;
+import io.tributary.sink.clickhouse.schema.TableNames;
+import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
+import java.io.PrintStream;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Map.Entry;
+import java.util.TreeMap;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Compares every captured MySQL table with its ClickHouse view: row count, a SHA-256 over all
+ * rows in primary-key order, and on mismatch the first differing primary keys. Binary columns
+ * are compared as hex; decimals with their full scale; temporal values as text in UTC.
+ */
+public final class Verify {
+    private static final int SHOWN_DIFFERENCES = 5;
+
+    private Verify() {}
+
+    public static int run(Configuration config, PrintStream out) throws Exception {
+        MySqlSourceConfig mysql = MySqlSourceConfig.from(config);
+        ClickHouseSinkConfig sink = ClickHouseSinkConfig.from(config);
+        ClickHouseHttp clickhouse = sink.client();
+        String url = "jdbc:mysql://" + mysql.host() + ":" + mysql.port()
+                + "/?useSSL=false&allowPublicKeyRetrieval=true&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true";
+        int different = 0;
+        try (Connection c = DriverManager.getConnection(url, mysql.user(), mysql.password())) {
+            for (String table : capturedTables(c, mysql)) {
+                TableComparison result = compare(c, clickhouse, sink, table);
+                out.println(result.describe());
+                if (!result.equal()) {
+                    different++;
+                }
+            }
+        }
+        out.println(different == 0 ? "verify: ClickHouse equals MySQL" : "verify: " + different + " table(s) differ");
+        return different == 0 ? 0 : 1;
+    }
+
+    static List<String> capturedTables(Connection c, MySqlSourceConfig mysql) throws Exception {
+        if (!mysql.tables().isEmpty()) {
+            return mysql.tables();
+        }
+        List<String> tables = new ArrayList<>();
+        for (String db : mysql.databases()) {
+            try (var st = c.prepareStatement("SELECT table_name FROM information_schema.tables WHERE table_schema = ? "
+                    + "AND table_type = 'BASE TABLE' ORDER BY table_name")) {
+                st.setString(1, db);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        tables.add(db + "." + rs.getString(1));
+                    }
+                }
+            }
+        }
+        return tables;
+    }
+
+    record Column(String name, String mysqlType, boolean key) {}
+
+    static TableComparison compare(Connection c, ClickHouseHttp clickhouse, ClickHouseSinkConfig sink, String table)
+            throws Exception {
+        String db = table.substring(0, table.indexOf('.'));
+        String name = table.substring(table.indexOf('.') + 1);
+        List<Column> columns = new ArrayList<>();
+        try (var st = c.prepareStatement("SELECT column_name, data_type, column_key FROM information_schema.columns "
+                + "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
+            st.setString(1, db);
+            st.setString(2, name);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new Column(rs.getString(1), rs.getString(2).toUpperCase(), "PRI".equals(rs.getString(3))));
+                }
+            }
+        }
+        Map<String, String> mysqlRows = new HashMap<>();
+        String mysqlSelect = columns.stream().map(col -> ValueKinds.isBinary(col.mysqlType())
+                ? "LOWER(HEX(`" + col.name() + "`))" : "`" + col.name() + "`").reduce((a, b) -> a + ", " + b).orElseThrow();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT " + mysqlSelect + " FROM `" + db + "`.`" + name + "`")) {
+            while (rs.next()) {
+                String[] values = new String[columns.size()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = rs.getString(i + 1);
+                }
+                mysqlRows.put(key(columns, values), row(values));
+            }
+        }
+        TableNames names = new TableNames(sink.targetDatabase(db), name);
+        String chSelect = columns.stream().map(col -> ValueKinds.isBinary(col.mysqlType())
+                ? "lower(hex(" + TableNames.quote(col.name()) + "))" : TableNames.quote(col.name()))
+                .reduce((a, b) -> a + ", " + b).orElseThrow();
+        Map<String, String> clickhouseRows = new HashMap<>();
+        String body;
+        try {
+            body = clickhouse.query("SELECT " + chSelect + " FROM " + names.view() + " FORMAT TabSeparated",
+                    Map.of("output_format_decimal_trailing_zeros", "1"));
+        } catch (RuntimeException e) {
+            return new TableComparison(table, mysqlRows.size(), -1, "", "", List.of("ClickHouse: " + e.getMessage()));
+        }
+        for (String line : body.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            String[] values = line.split("\t", -1);
+            for (int i = 0; i < values.length; i++) {
+                values[i] = unescapeTsv(values[i]);
+            }
+            clickhouseRows.put(key(columns, values), row(values));
+        }
+        TreeMap<String, String> differences = new TreeMap<>();
+        for (Entry<String, String> e : mysqlRows.entrySet()) {
+            String other = clickhouseRows.get(e.getKey());
+            if (other == null) {
+                differences.put(e.getKey(), "missing in ClickHouse");
+            } else if (!other.equals(e.getValue())) {
+                differences.put(e.getKey(), "MySQL " + e.getValue() + " vs ClickHouse " + other);
+            }
+        }
+        for (String k : clickhouseRows.keySet()) {
+            if (!mysqlRows.containsKey(k)) {
+                differences.put(k, "only in ClickHouse");
+            }
+        }
+        List<String> shown = differences.entrySet().stream().limit(SHOWN_DIFFERENCES)
+                .map(e -> "key " + e.getKey() + ": " + e.getValue()).toList();
+        return new TableComparison(table, mysqlRows.size(), clickhouseRows.size(), checksum(mysqlRows),
+                checksum(clickhouseRows), shown);
+    }
+
+    private static String key(List<Column> columns, String[] values) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).key()) {
+                sb.append(sb.length() > 1 ? ", " : "").append(columns.get(i).name()).append('=').append(values[i]);
+            }
+        }
+        return sb.append(')').toString();
+    }
+
+    private static String row(String[] values) {
+        StringBuilder sb = new StringBuilder("[");
+        for (String v : values) {
+            sb.append(sb.length() > 1 ? ", " : "").append(v == null ? "NULL" : "'" + v + "'");
+        }
+        return sb.append(']').toString();
+    }
+
+    private static String checksum(Map<String, String> rows) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        for (Entry<String, String> e : new TreeMap<>(rows).entrySet()) {
+            sha.update((e.getKey() + "\u0001" + e.getValue() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return HexFormat.of().formatHex(sha.digest(), 0, 8);
+    }
+
+    static String unescapeTsv(String s) {
+        if (s.equals("\\N")) {
+            return null;
+        }
+        if (s.indexOf('\\') < 0) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '\\' && i + 1 < s.length()) {
+                char n = s.charAt(++i);
+                switch (n) {
+                    case 't' -> sb.append('\t');
+                    case 'n' -> sb.append('\n');
+                    case 'r' -> sb.append('\r');
+                    case '0' -> sb.append('\0');
+                    case 'b' -> sb.append('\b');
+                    case 'f' -> sb.append('\f');
+                    default -> sb.append(n);
+                }
+            } else {
+                sb.append(ch);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** One table's verdict. */
+    record TableComparison(String table, int mysqlRows, int clickhouseRows, String mysqlChecksum,
+                           String clickhouseChecksum, List<String> differences) {
+        boolean equal() {
+            return differences.isEmpty() && mysqlRows == clickhouseRows;
+        }
+
+        String describe() {
+            String head = String.format("%-28s rows mysql=%d clickhouse=%d checksum mysql=%s clickhouse=%s %s", table,
+                    mysqlRows, clickhouseRows, mysqlChecksum, clickhouseChecksum, equal() ? "EQUAL" : "DIFFERENT");
+            return differences.isEmpty() ? head : head + "\n    " + String.join("\n    ", differences);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.tributary.sink.clickhouse.client;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * ClickHouse over its HTTP interface, with the JDK's client: DDL, queries returning text, and
+ * inserts of pre-encoded bodies. Server errors become {@link ClickHouseException} with their code.
+ */
+public final class ClickHouseHttp {
+    /** Oldest ClickHouse with everything Tributary uses (ReplacingMergeTree is_deleted, UInt128 versions). */
+    public static final int[] MINIMUM_VERSION = {23, 8};
+    private static final Pattern CODE = Pattern.compile("Code: (\\d+)");
+
+    private final URI base;
+    private final String authorization;
+    private final HttpClient http;
+    private final Duration timeout;
+
+    public ClickHouseHttp(String url, String user, String password, Duration timeout) {
+        String u = url.endsWith("/") ? url : url + "/";
+        this.base = URI.create(u);
+        if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme())) {
+            throw new IllegalArgumentException("sink.clickhouse.url must be an http(s) URL, not '" + url + "'");
+        }
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString(
+                ((user == null ? "default" : user) + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    public String url() {
+        return base.toString();
+    }
+
+    /** Runs a statement and returns the body (TSV unless the SQL says otherwise). */
+    public String query(String sql) {
+        return query(sql, Map.of());
+    }
+
+    /** Runs SQL with server-side typed parameters ({@code {name:Type}} in the SQL) and settings. */
+    public String query(String sql, Map<String, String> urlParameters) {
+        byte[] body = send(uri(urlParameters), HttpRequest.BodyPublishers.ofString(sql), sql);
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** {@code INSERT INTO table (columns) FORMAT format} with the given encoded rows. */
+    public void insert(String qualifiedTable, String columnList, String format, byte[] rows) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("query", "INSERT INTO " + qualifiedTable + " (" + columnList + ") FORMAT " + format);
+        params.put("input_format_null_as_default", "0");
+        send(uri(params), HttpRequest.BodyPublishers.ofByteArray(rows), "INSERT INTO " + qualifiedTable);
+    }
+
+    private URI uri(Map<String, String> params) {
+        if (params.isEmpty()) {
+            return base;
+        }
+        StringBuilder q = new StringBuilder();
+        params.forEach((k, v) -> q.append(q.length() == 0 ? "?" : "&")
+                .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return base.resolve(q.toString());
+    }
+
+    private byte[] send(URI uri, HttpRequest.BodyPublisher body, String what) {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
+                .header("Authorization", authorization).POST(body).build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new ClickHouseException(-1, "ClickHouse at " + base + " is unreachable (" + e + ") for: " + abbreviate(what), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseException(-1, "interrupted while talking to ClickHouse", e);
+        }
+        if (response.statusCode() != 200) {
+            String text = new String(response.body(), StandardCharsets.UTF_8).trim();
+            int code = response.headers().firstValue("X-ClickHouse-Exception-Code").map(Integer::parseInt)
+                    .orElseGet(() -> codeFromText(text));
+            throw new ClickHouseException(code, "ClickHouse error " + code + " for " + abbreviate(what) + ": " + text, null);
+        }
+        return response.body();
+    }
+
+    private static int codeFromText(String text) {
+        Matcher m = CODE.matcher(text);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+    }
+
+    private static String abbreviate(String sql) {
+        return sql.length() > 300 ? sql.substring(0, 300) + "..." : sql;
+    }
+
+    /** Fails with a clear message when the server is older than {@link #MINIMUM_VERSION}. */
+    public String checkVersion() {
+        String version = query("SELECT version()").trim();
+        String[] parts = version.split("\\.");
+        int major;
+        int minor;
+        try {
+            major = Integer.parseInt(parts[0]);
+            minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("ClickHouse at " + base + " reports an unreadable version '" + version + "'");
+        }
+        if (major < MINIMUM_VERSION[0] || major == MINIMUM_VERSION[0] && minor < MINIMUM_VERSION[1]) {
+            throw new IllegalStateException("ClickHouse at " + base + " is version " + version + "; Tributary needs "
+                    + MINIMUM_VERSION[0] + "." + MINIMUM_VERSION[1] + " or newer (ReplacingMergeTree with is_deleted, "
+                    + "DateTime64, UInt128 versions). Upgrade ClickHouse or point sink.clickhouse.url at a newer server.");
+        }
+        return version;
+    }
+}

@@ -1,0 +1,49 @@
+package io.tributary.sink.clickhouse.schema;
+
+import io.tributary.cdc.event.ColumnSchema;
+import io.tributary.cdc.event.TableSchema;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * DDL for one captured table: a ReplacingMergeTree of all versions of every row, and a view with
+ * exactly MySQL's current rows and columns, which is what users and the API query.
+ */
+public final class TableDdl {
+    /** Metadata columns of the versions table, after the MySQL columns. */
+    public static final List<String> METADATA_COLUMNS = List.of("_version", "_deleted", "_source_ts");
+
+    private TableDdl() {}
+
+    public static String createDatabase(String database) {
+        return "CREATE DATABASE IF NOT EXISTS " + TableNames.quote(database);
+    }
+
+    public static String createVersionsTable(TableNames names, String mysqlTable, TableSchema schema) {
+        String columns = schema.columns().stream()
+                .map(c -> TableNames.quote(c.name()) + " " + ClickHouseTypeMapping.columnType(mysqlTable, c))
+                .collect(Collectors.joining(",\n  "));
+        String key = schema.columns().stream().filter(ColumnSchema::key).map(c -> TableNames.quote(c.name()))
+                .collect(Collectors.joining(", "));
+        return "CREATE TABLE IF NOT EXISTS " + names.versions() + " (\n  " + columns + ",\n"
+                + "  `_version` UInt128 COMMENT 'binlog position of the change: (file index << 96) | (position << 64) | (row + 1); 0-row for snapshot reads',\n"
+                + "  `_deleted` UInt8 COMMENT '1 when this version deletes the row',\n"
+                + "  `_source_ts` DateTime64(3, 'UTC') COMMENT 'when MySQL committed the change',\n"
+                + "  `_ingested_at` DateTime64(3, 'UTC') DEFAULT now64(3) COMMENT 'when Tributary wrote it'\n"
+                + ") ENGINE = ReplacingMergeTree(`_version`, `_deleted`)\nORDER BY (" + key + ")\n"
+                + "COMMENT " + TableNames.literal("All versions of MySQL table " + mysqlTable
+                + ". Query the view " + names.view() + " for the current rows.");
+    }
+
+    public static String createView(TableNames names, String mysqlTable, TableSchema schema) {
+        String columns = schema.columns().stream().map(c -> TableNames.quote(c.name())).collect(Collectors.joining(", "));
+        return "CREATE OR REPLACE VIEW " + names.view() + " AS SELECT " + columns + " FROM " + names.versions()
+                + " FINAL WHERE `_deleted` = 0";
+    }
+
+    /** New MySQL columns go to the end of the versions table; the view restores MySQL's order. */
+    public static String addColumn(TableNames names, String mysqlTable, ColumnSchema column) {
+        return "ALTER TABLE " + names.versions() + " ADD COLUMN IF NOT EXISTS " + TableNames.quote(column.name())
+                + " " + ClickHouseTypeMapping.columnType(mysqlTable, column);
+    }
+}

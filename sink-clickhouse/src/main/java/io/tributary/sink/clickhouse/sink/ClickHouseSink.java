@@ -1,0 +1,54 @@
+package io.tributary.sink.clickhouse.sink;
+
+import io.tributary.cdc.event.ChangeEvent;
+import io.tributary.sink.clickhouse.sink.writer.ClickHouseSinkWriter;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Writes change events to ClickHouse versioned tables in batches. Buffers are flushed before
+ * every checkpoint completes, so a checkpoint never covers rows ClickHouse has not stored; rows
+ * written after the last checkpoint are written again on restart with the same versions, which
+ * ReplacingMergeTree collapses (at-least-once delivery, exactly-once result).
+ */
+public final class ClickHouseSink implements Sink<ChangeEvent> {
+    private final ClickHouseSinkConfig config;
+
+    private ClickHouseSink(ClickHouseSinkConfig config) {
+        this.config = config;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public SinkWriter<ChangeEvent> createWriter(WriterInitContext context) {
+        return new ClickHouseSinkWriter(config, context.getProcessingTimeService(),
+                context.getTaskInfo().getIndexOfThisSubtask());
+    }
+
+    /** Builds a sink from {@link ClickHouseSinkOptions}. */
+    public static final class Builder {
+        private final Configuration options = new Configuration();
+
+        public Builder options(Configuration settings) {
+            options.addAll(settings);
+            return this;
+        }
+
+        public <T> Builder set(ConfigOption<T> option, T value) {
+            options.set(option, value);
+            return this;
+        }
+
+        public ClickHouseSink build() {
+            ClickHouseSinkConfig config = ClickHouseSinkConfig.from(options);
+            config.client().checkVersion();
+            return new ClickHouseSink(config);
+        }
+    }
+}

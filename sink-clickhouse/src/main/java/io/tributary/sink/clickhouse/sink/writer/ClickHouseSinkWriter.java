@@ -1,0 +1,230 @@
+package io.tributary.sink.clickhouse.sink.writer;
+
+import io.tributary.cdc.event.ChangeEvent;
+import io.tributary.cdc.event.ColumnSchema;
+import io.tributary.cdc.event.SourcePosition;
+import io.tributary.cdc.event.TableSchema;
+import io.tributary.sink.clickhouse.client.ClickHouseHttp;
+import io.tributary.sink.clickhouse.schema.StatusTable;
+import io.tributary.sink.clickhouse.schema.TableDdl;
+import io.tributary.sink.clickhouse.schema.TableNames;
+import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
+import java.io.ByteArrayOutputStream;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Buffers change events per table as TabSeparated rows and inserts them in batches (bounded by
+ * row count and time). Creates and evolves the ClickHouse tables from the events' schema.
+ * Holds no state across checkpoints: {@link #flush(boolean)} empties every buffer first.
+ */
+public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseSinkWriter.class);
+
+    private final ClickHouseSinkConfig config;
+    private final ClickHouseHttp client;
+    private final ProcessingTimeService timers;
+    private final Retrier retrier;
+    private final Map<String, TableBuffer> buffers = new LinkedHashMap<>();
+    private final Map<String, TableSchema> appliedSchemas = new HashMap<>();
+    private final Set<String> sweptSnapshots = new HashSet<>();
+    private int bufferedRows;
+    private RuntimeException timerFailure;
+
+    public ClickHouseSinkWriter(ClickHouseSinkConfig config, ProcessingTimeService timers, int subtask) {
+        this.config = config;
+        this.client = config.client();
+        this.timers = timers;
+        this.retrier = new Retrier(config.maxRetries(), config.retryBackoff());
+        retrier.run("creating the status table", () -> {
+            client.query(TableDdl.createDatabase(config.statusDatabase()));
+            client.query(StatusTable.create(config.statusDatabase()));
+        });
+        scheduleFlush();
+    }
+
+    private void scheduleFlush() {
+        long interval = config.flushInterval().toMillis();
+        timers.registerTimer(timers.getCurrentProcessingTime() + interval, time -> {
+            try {
+                flushAll();
+            } catch (RuntimeException e) {
+                timerFailure = e;
+            }
+            scheduleFlush();
+        });
+    }
+
+    @Override
+    public void write(ChangeEvent event, Context context) {
+        rethrowTimerFailure();
+        String table = event.qualifiedTable();
+        TableBuffer buffer = buffers.get(table);
+        if (buffer != null && !buffer.schema.equals(event.schema())) {
+            flushTable(buffer);
+            buffers.remove(table);
+            buffer = null;
+        }
+        if (buffer == null) {
+            buffer = new TableBuffer(new TableNames(config.targetDatabase(event.database()), event.table()),
+                    table, event.schema());
+            applySchema(buffer);
+            buffers.put(table, buffer);
+        }
+        if (event.op() == ChangeEvent.Op.SNAPSHOT) {
+            sweepEarlierSnapshot(buffer, event.position());
+        }
+        buffer.append(event);
+        if (++bufferedRows >= config.batchSize()) {
+            flushAll();
+        }
+    }
+
+    /** Creates the versions table and view, or adds columns MySQL gained, before rows of this shape land. */
+    private void applySchema(TableBuffer buffer) {
+        if (buffer.schema.equals(appliedSchemas.get(buffer.mysqlTable))) {
+            return;
+        }
+        retrier.run("creating or altering " + buffer.names.versions(), () -> {
+            client.query(TableDdl.createDatabase(buffer.names.database()));
+            client.query(TableDdl.createVersionsTable(buffer.names, buffer.mysqlTable, buffer.schema));
+            Set<String> existing = Set.of(client.query("SELECT name FROM system.columns WHERE database = "
+                    + TableNames.literal(buffer.names.database()) + " AND table = "
+                    + TableNames.literal(buffer.names.table() + TableNames.VERSIONS_SUFFIX)).split("\n"));
+            for (ColumnSchema column : buffer.schema.columns()) {
+                if (!existing.contains(column.name())) {
+                    LOG.info("Adding column {} to {}", column.name(), buffer.names.versions());
+                    client.query(TableDdl.addColumn(buffer.names, buffer.mysqlTable, column));
+                }
+            }
+            client.query(TableDdl.createView(buffer.names, buffer.mysqlTable, buffer.schema));
+        });
+        appliedSchemas.put(buffer.mysqlTable, buffer.schema);
+    }
+
+    /**
+     * A snapshot that starts again (the pipeline stopped before the first one completed) reads at
+     * a newer position; rows of the abandoned attempt may have been deleted since, so every
+     * version older than the new snapshot goes. Only older versions: safe with parallel writers.
+     */
+    private void sweepEarlierSnapshot(TableBuffer buffer, SourcePosition snapshotPosition) {
+        String marker = buffer.mysqlTable + "@" + snapshotPosition;
+        if (!sweptSnapshots.add(marker)) {
+            return;
+        }
+        String older = " WHERE `_version` < " + snapshotPosition.toVersionString();
+        retrier.run("removing versions older than the snapshot of " + buffer.mysqlTable, () -> {
+            String count = client.query("SELECT count() FROM " + buffer.names.versions() + older).trim();
+            if (!"0".equals(count)) {
+                LOG.info("Snapshot of {} restarted at {}: removing {} older versions", buffer.mysqlTable,
+                        snapshotPosition, count);
+                client.query("ALTER TABLE " + buffer.names.versions() + " DELETE" + older
+                        + " SETTINGS mutations_sync = 2");
+            }
+        });
+    }
+
+    @Override
+    public void flush(boolean endOfInput) {
+        rethrowTimerFailure();
+        flushAll();
+    }
+
+    private void flushAll() {
+        for (TableBuffer buffer : buffers.values()) {
+            flushTable(buffer);
+        }
+        bufferedRows = 0;
+    }
+
+    private void flushTable(TableBuffer buffer) {
+        if (buffer.rows == 0) {
+            return;
+        }
+        byte[] body = buffer.body.toByteArray();
+        long started = System.currentTimeMillis();
+        retrier.run("inserting " + buffer.rows + " rows into " + buffer.names.versions(),
+                () -> client.insert(buffer.names.versions(), buffer.columnList, "TabSeparated", body));
+        long now = System.currentTimeMillis();
+        String status = StatusTable.row(buffer.names, buffer.lastPosition, buffer.lastSourceTs, now, buffer.rows,
+                now - started);
+        retrier.run("recording the status of " + buffer.mysqlTable,
+                () -> client.insert(StatusTable.qualifiedName(config.statusDatabase()), StatusTable.COLUMNS,
+                        "TabSeparated", status.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        buffer.reset();
+    }
+
+    private void rethrowTimerFailure() {
+        if (timerFailure != null) {
+            throw timerFailure;
+        }
+    }
+
+    @Override
+    public void close() {
+        // Rows not flushed by a checkpoint are replayed from it on restart; nothing to do here.
+    }
+
+    /** Rows of one table waiting for the next insert. */
+    private static final class TableBuffer {
+        final TableNames names;
+        final String mysqlTable;
+        final TableSchema schema;
+        final String columnList;
+        final boolean[] binary;
+        final ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 16);
+        int rows;
+        SourcePosition lastPosition;
+        long lastSourceTs;
+
+        TableBuffer(TableNames names, String mysqlTable, TableSchema schema) {
+            this.names = names;
+            this.mysqlTable = mysqlTable;
+            this.schema = schema;
+            List<ColumnSchema> columns = schema.columns();
+            this.columnList = columns.stream().map(c -> TableNames.quote(c.name())).collect(Collectors.joining(", "))
+                    + ", " + String.join(", ", TableDdl.METADATA_COLUMNS);
+            this.binary = new boolean[columns.size()];
+            for (int i = 0; i < binary.length; i++) {
+                binary[i] = columns.get(i).isBinary();
+            }
+        }
+
+        void append(ChangeEvent e) {
+            for (int i = 0; i < binary.length; i++) {
+                String v = e.value(i);
+                if (v == null) {
+                    TsvEncoder.writeNull(body);
+                } else if (binary[i]) {
+                    TsvEncoder.writeHexAsBytes(body, v);
+                } else {
+                    TsvEncoder.writeText(body, v);
+                }
+                body.write('\t');
+            }
+            TsvEncoder.writeText(body, e.position().toVersionString());
+            body.write('\t');
+            body.write(e.op().isDelete() ? '1' : '0');
+            body.write('\t');
+            TsvEncoder.writeText(body, StatusTable.seconds(e.sourceTimestampMs()));
+            body.write('\n');
+            rows++;
+            lastPosition = e.position();
+            lastSourceTs = e.sourceTimestampMs();
+        }
+
+        void reset() {
+            body.reset();
+            rows = 0;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.tributary.sink.clickhouse.sink.writer;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+/** ClickHouse TabSeparated encoding: escapes, {@code \N} for NULL, raw bytes for binary columns. */
+final class TsvEncoder {
+    private TsvEncoder() {}
+
+    static void writeNull(ByteArrayOutputStream out) {
+        out.write('\\');
+        out.write('N');
+    }
+
+    static void writeText(ByteArrayOutputStream out, String value) {
+        writeBytes(out, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static void writeHexAsBytes(ByteArrayOutputStream out, String hex) {
+        writeBytes(out, HexFormat.of().parseHex(hex));
+    }
+
+    static void writeBytes(ByteArrayOutputStream out, byte[] bytes) {
+        for (byte b : bytes) {
+            switch (b) {
+                case '\\' -> { out.write('\\'); out.write('\\'); }
+                case '\t' -> { out.write('\\'); out.write('t'); }
+                case '\n' -> { out.write('\\'); out.write('n'); }
+                case '\r' -> { out.write('\\'); out.write('r'); }
+                case 0 -> { out.write('\\'); out.write('0'); }
+                default -> out.write(b);
+            }
+        }
+    }
+}
