@@ -35,7 +35,7 @@ public final class Verify {
         ClickHouseSinkConfig sink = ClickHouseSinkConfig.from(config);
         ClickHouseHttp clickhouse = sink.client();
         String url = "jdbc:mysql://" + mysql.host() + ":" + mysql.port()
-                + "/?useSSL=false&allowPublicKeyRetrieval=true&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true";
+                + "/?useSSL=false&allowPublicKeyRetrieval=true&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&yearIsDateType=false";
         int different = 0;
         try (Connection c = DriverManager.getConnection(url, mysql.user(), mysql.password())) {
             for (String table : capturedTables(c, mysql)) {
@@ -104,6 +104,7 @@ public final class Verify {
                 ? "lower(hex(" + TableNames.quote(col.name()) + "))" : TableNames.quote(col.name()))
                 .reduce((a, b) -> a + ", " + b).orElseThrow();
         Map<String, String> clickhouseRows = new HashMap<>();
+        int clickhouseLines = 0;
         String body;
         try {
             body = clickhouse.query("SELECT " + chSelect + " FROM " + names.view() + " FORMAT TabSeparated",
@@ -119,13 +120,18 @@ public final class Verify {
             for (int i = 0; i < values.length; i++) {
                 values[i] = unescapeTsv(values[i]);
             }
-            clickhouseRows.put(key(columns, values), row(values));
+            clickhouseLines++;
+            if (clickhouseRows.put(key(columns, values), row(values)) != null) {
+                clickhouseRows.put(key(columns, values), "duplicate");
+            }
         }
         TreeMap<String, String> differences = new TreeMap<>();
         for (Entry<String, String> e : mysqlRows.entrySet()) {
             String other = clickhouseRows.get(e.getKey());
             if (other == null) {
                 differences.put(e.getKey(), "missing in ClickHouse");
+            } else if (other.equals("duplicate")) {
+                differences.put(e.getKey(), "more than one row in ClickHouse");
             } else if (!other.equals(e.getValue())) {
                 differences.put(e.getKey(), "MySQL " + e.getValue() + " vs ClickHouse " + other);
             }
@@ -137,7 +143,7 @@ public final class Verify {
         }
         List<String> shown = differences.entrySet().stream().limit(SHOWN_DIFFERENCES)
                 .map(e -> "key " + e.getKey() + ": " + e.getValue()).toList();
-        return new TableComparison(table, mysqlRows.size(), clickhouseRows.size(), checksum(mysqlRows),
+        return new TableComparison(table, mysqlRows.size(), clickhouseLines, checksum(mysqlRows),
                 checksum(clickhouseRows), shown);
     }
 
