@@ -116,7 +116,7 @@ class EndToEndIT {
                     case 3 -> st.executeUpdate("DELETE FROM payment WHERE payment_id = " + (1 + random.nextInt(16049)));
                     case 4 -> st.executeUpdate("UPDATE customer SET active = 1 - active, email = CONCAT('x', " + i
                             + ", '@example.org') WHERE customer_id = " + customer);
-                    default -> st.executeUpdate("UPDATE film SET rental_rate = rental_rate + 0.01, description = 'Ünïcödé 🎬 \\t tab "
+                    default -> st.executeUpdate("UPDATE film SET rental_rate = rental_rate + 0.01, description = 'Ünïcödé ✓ \\t tab "
                             + i + "' WHERE film_id = " + (1 + random.nextInt(1000)));
                 }
             }

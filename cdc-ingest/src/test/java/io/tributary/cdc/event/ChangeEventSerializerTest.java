@@ -1,0 +1,28 @@
+package io.tributary.cdc.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+class ChangeEventSerializerTest {
+    @Test
+    void roundTripsEveryField() throws Exception {
+        TableSchema schema = new TableSchema(List.of(
+                new ColumnSchema("id", "INT UNSIGNED", -1, -1, false, true),
+                new ColumnSchema("note", "TEXT", -1, -1, true, false),
+                new ColumnSchema("blob", "BLOB", -1, -1, true, false)));
+        String big = "x".repeat(100_000) + " ✨";
+        ChangeEvent event = new ChangeEvent("db", "t", ChangeEvent.Op.DELETE,
+                SourcePosition.binlog("binlog.000007", 1234, 3), 1_700_000_000_123L, schema,
+                new String[] {"42", big, null});
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        ChangeEventSerializer.INSTANCE.serialize(event, out);
+        ChangeEvent back = ChangeEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back).isEqualTo(event);
+        assertThat(back.schema()).isEqualTo(schema);
+        assertThat(back.key()).isEqualTo(event.key());
+    }
+}
