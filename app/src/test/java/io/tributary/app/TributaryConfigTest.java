@@ -61,4 +61,13 @@ class TributaryConfigTest {
         assertThat(Verify.unescapeTsv("a\\tb\\\\c\\n")).isEqualTo("a\tb\\c\n");
         assertThat(Verify.unescapeTsv("\\N")).isNull();
     }
+
+    @Test
+    void everyKeyIsDocumented() throws Exception {
+        Path doc = Path.of(System.getProperty("tributary.repo.root", ".."), "docs/configuration.md");
+        String text = Files.readString(doc);
+        for (var option : TributaryConfig.options()) {
+            assertThat(text).as("docs/configuration.md documents " + option.key()).contains("`" + option.key() + "`");
+        }
+    }
 }
