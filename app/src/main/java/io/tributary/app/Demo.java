@@ -6,11 +6,10 @@ import io.tributary.localservers.LocalClickHouse;
 import io.tributary.localservers.LocalMySql;
 import io.tributary.localservers.MySqlServer;
 import io.tributary.localservers.Sakila;
+import io.tributary.localservers.Secrets;
 import io.tributary.localservers.SharedServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /**
  * {@code tributary demo}: real MySQL and ClickHouse (Docker where it runs, else local binaries),
@@ -34,9 +33,7 @@ final class Demo {
         }
         Path tokenFile = base.resolve("api-token");
         if (!Files.exists(tokenFile)) {
-            byte[] b = new byte[16];
-            new SecureRandom().nextBytes(b);
-            Files.writeString(tokenFile, HexFormat.of().formatHex(b));
+            Files.writeString(tokenFile, Secrets.random());
         }
         String token = Files.readString(tokenFile).trim();
         Path config = base.resolve("tributary.yaml");

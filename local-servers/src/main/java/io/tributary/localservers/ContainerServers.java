@@ -1,10 +1,8 @@
 package io.tributary.localservers;
 
-import java.security.SecureRandom;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.HexFormat;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -27,8 +25,8 @@ public final class ContainerServers {
     }
 
     public static MySqlServer mysql() {
-        String rootPassword = secret();
-        String cdcPassword = secret();
+        String rootPassword = Secrets.random();
+        String cdcPassword = Secrets.random();
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(MYSQL_IMAGE))
                 .withEnv("MYSQL_ROOT_PASSWORD", rootPassword)
                 .withCommand("--server-id=1", "--log-bin=binlog", "--binlog-format=ROW", "--binlog-row-image=FULL",
@@ -67,11 +65,5 @@ public final class ContainerServers {
             @Override public String password() { return ""; }
             @Override public void close() { c.stop(); }
         };
-    }
-
-    private static String secret() {
-        byte[] b = new byte[12];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b);
     }
 }
