@@ -80,12 +80,19 @@ public final class ApiServer implements AutoCloseable {
 
     private static String status(ClickHouseHttp clickhouse, String statusDatabase, String pipeline) throws Exception {
         String tables = clickhouse.query("SELECT database, table, position, toString(version) AS version, source_ts, flushed_at, "
-                + "toInt64(dateDiff('millisecond', source_ts, flushed_at)) AS lag_ms, batch_rows, insert_ms "
+                + "toInt64(dateDiff('millisecond', source_ts, flushed_at)) AS lag_ms, batch_rows, insert_ms, events_per_s "
                 + "FROM " + StatusTable.qualifiedName(statusDatabase) + " FINAL ORDER BY database, table FORMAT JSON",
                 Map.of("readonly", "1", "output_format_json_quote_64bit_integers", "0"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("pipeline", pipeline);
-        out.put("tables", JSON.readTree(tables).get("data"));
+        com.fasterxml.jackson.databind.JsonNode rows = JSON.readTree(tables).get("data");
+        for (com.fasterxml.jackson.databind.JsonNode table : rows) {
+            // Exact current row count of the user-facing view (FINAL: costs a merge-on-read scan).
+            String count = clickhouse.query("SELECT count() FROM " + new io.tributary.sink.clickhouse.schema.TableNames(
+                    table.get("database").asText(), table.get("table").asText()).view(), Map.of("readonly", "1")).trim();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) table).put("rows", Long.parseLong(count));
+        }
+        out.put("tables", rows);
         return JSON.writeValueAsString(out);
     }
 

@@ -51,7 +51,7 @@ final class TableQueries {
 
     String select(String database, String table, Map<String, List<String>> query) throws Exception {
         List<ColumnInfo> columns = columns(database, table);
-        int limit = intParam(query, "limit", 100);
+        int limit = intParam(query, "limit", Math.min(100, maxRows));
         int offset = intParam(query, "offset", 0);
         if (limit < 1 || limit > maxRows) {
             throw new BadRequestResponse("limit must be between 1 and " + maxRows + ", not " + limit);

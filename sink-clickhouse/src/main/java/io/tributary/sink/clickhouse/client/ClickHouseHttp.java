@@ -107,6 +107,11 @@ public final class ClickHouseHttp {
     /** Fails with a clear message when the server is older than {@link #MINIMUM_VERSION}. */
     public String checkVersion() {
         String version = query("SELECT version()").trim();
+        requireSupported(version, base.toString());
+        return version;
+    }
+
+    static void requireSupported(String version, String where) {
         String[] parts = version.split("\\.");
         int major;
         int minor;
@@ -114,13 +119,12 @@ public final class ClickHouseHttp {
             major = Integer.parseInt(parts[0]);
             minor = parts.length > 1 ? Integer.parseInt(parts[1]) : 0;
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("ClickHouse at " + base + " reports an unreadable version '" + version + "'");
+            throw new IllegalStateException("ClickHouse at " + where + " reports an unreadable version '" + version + "'");
         }
         if (major < MINIMUM_VERSION[0] || major == MINIMUM_VERSION[0] && minor < MINIMUM_VERSION[1]) {
-            throw new IllegalStateException("ClickHouse at " + base + " is version " + version + "; Tributary needs "
+            throw new IllegalStateException("ClickHouse at " + where + " is version " + version + "; Tributary needs "
                     + MINIMUM_VERSION[0] + "." + MINIMUM_VERSION[1] + " or newer (ReplacingMergeTree with is_deleted, "
                     + "DateTime64, UInt128 versions). Upgrade ClickHouse or point sink.clickhouse.url at a newer server.");
         }
-        return version;
     }
 }

@@ -37,6 +37,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
     private final Map<String, TableBuffer> buffers = new LinkedHashMap<>();
     private final Map<String, TableSchema> appliedSchemas = new HashMap<>();
     private final Set<String> sweptSnapshots = new HashSet<>();
+    private final Map<String, Long> lastFlushAt = new HashMap<>();
     private int bufferedRows;
     private RuntimeException timerFailure;
 
@@ -155,8 +156,10 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         retrier.run("inserting " + buffer.rows + " rows into " + buffer.names.versions(),
                 () -> client.insert(buffer.names.versions(), buffer.columnList, "TabSeparated", body));
         long now = System.currentTimeMillis();
+        Long previous = lastFlushAt.put(buffer.mysqlTable, now);
+        double rate = previous == null ? 0 : buffer.rows * 1000.0 / Math.max(1, now - previous);
         String status = StatusTable.row(buffer.names, buffer.lastPosition, buffer.lastSourceTs, now, buffer.rows,
-                now - started);
+                now - started, rate);
         retrier.run("recording the status of " + buffer.mysqlTable,
                 () -> client.insert(StatusTable.qualifiedName(config.statusDatabase()), StatusTable.COLUMNS,
                         "TabSeparated", status.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -215,7 +218,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
             body.write('\t');
             body.write(e.op().isDelete() ? '1' : '0');
             body.write('\t');
-            TsvEncoder.writeText(body, StatusTable.seconds(e.sourceTimestampMs()));
+            TsvEncoder.writeText(body, StatusTable.dateTime64(e.sourceTimestampMs()));
             body.write('\n');
             rows++;
             lastPosition = e.position();
