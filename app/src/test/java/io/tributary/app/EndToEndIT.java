@@ -70,7 +70,17 @@ class EndToEndIT {
             pipeline = start(config, env, dir.resolve("run2.log"));
             applyChanges(c, random, 100);
             awaitEqual(conf, 180);
+
+            // Schema change while streaming: the new column reaches ClickHouse without a restart.
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("ALTER TABLE customer ADD COLUMN loyalty_tier VARCHAR(10) NULL");
+                st.executeUpdate("UPDATE customer SET loyalty_tier = 'gold' WHERE customer_id <= 20");
+            }
+            applyChanges(c, random, 50);
+            awaitEqual(conf, 120);
         }
+        assertThat(clickhouseQuery(clickhouse, "SELECT count() FROM sakila.customer WHERE loyalty_tier = 'gold'"))
+                .isEqualTo("20");
 
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + apiPort;
@@ -91,6 +101,11 @@ class EndToEndIT {
 
         pipeline.destroy(); // SIGTERM: graceful stop with a final savepoint
         assertThat(pipeline.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private static String clickhouseQuery(ClickHouseServer clickhouse, String sql) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(clickhouse.httpUrl() + "/"))
+                .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString()).body().trim();
     }
 
     private static Process start(Path config, Map<String, String> env, Path log) throws Exception {

@@ -64,7 +64,11 @@ class TributaryConfigTest {
 
     @Test
     void everyKeyIsDocumented() throws Exception {
-        Path doc = Path.of(System.getProperty("tributary.repo.root", ".."), "docs/configuration.md");
+        Path doc = Path.of("").toAbsolutePath();
+        while (!Files.exists(doc.resolve("docs/configuration.md"))) {
+            doc = doc.getParent();
+        }
+        doc = doc.resolve("docs/configuration.md");
         String text = Files.readString(doc);
         for (var option : TributaryConfig.options()) {
             assertThat(text).as("docs/configuration.md documents " + option.key()).contains("`" + option.key() + "`");
