@@ -87,8 +87,7 @@ public final class Verify {
             }
         }
         Map<String, String> mysqlRows = new HashMap<>();
-        String mysqlSelect = columns.stream().map(col -> ValueKinds.isBinary(col.mysqlType())
-                ? "LOWER(HEX(`" + col.name() + "`))" : "`" + col.name() + "`").reduce((a, b) -> a + ", " + b).orElseThrow();
+        String mysqlSelect = columns.stream().map(Verify::mysqlExpression).reduce((a, b) -> a + ", " + b).orElseThrow();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT " + mysqlSelect + " FROM `" + db + "`.`" + name + "`")) {
             while (rs.next()) {
@@ -145,6 +144,18 @@ public final class Verify {
                 .map(e -> "key " + e.getKey() + ": " + e.getValue()).toList();
         return new TableComparison(table, mysqlRows.size(), clickhouseLines, checksum(mysqlRows),
                 checksum(clickhouseRows), shown);
+    }
+
+    /** MySQL's text for a column, in the form ClickHouse prints it (full fractional digits, hex bytes). */
+    private static String mysqlExpression(Column col) {
+        String quoted = "`" + col.name().replace("`", "``") + "`";
+        if (ValueKinds.isBinary(col.mysqlType())) {
+            return "LOWER(HEX(" + quoted + "))";
+        }
+        return switch (col.mysqlType()) {
+            case "DATE", "DATETIME", "TIMESTAMP", "TIME" -> "CAST(" + quoted + " AS CHAR)";
+            default -> quoted;
+        };
     }
 
     private static String key(List<Column> columns, String[] values) {

@@ -1,0 +1,121 @@
+package io.tributary.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.localservers.ClickHouseServer;
+import io.tributary.localservers.FreePorts;
+import io.tributary.localservers.MySqlServer;
+import io.tributary.localservers.SharedServers;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * kill -9 while the initial snapshot is still running, then rows deleted in MySQL before the
+ * restart: the new snapshot must remove what the abandoned one had copied.
+ */
+class InterruptedSnapshotIT {
+    private static final Path JAR = Path.of("target/tributary.jar").toAbsolutePath();
+
+    @Test
+    void snapshotKilledHalfwayConvergesAfterRestart() throws Exception {
+        MySqlServer mysql = SharedServers.mysql();
+        ClickHouseServer clickhouse = SharedServers.clickhouse();
+        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(null), mysql.admin().user(), mysql.admin().password());
+             Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS bulk");
+            st.execute("CREATE DATABASE bulk");
+            st.execute("CREATE TABLE bulk.items (id INT PRIMARY KEY, v VARCHAR(40), amount DECIMAL(12,2), at DATETIME(6))");
+            st.execute("SET SESSION cte_max_recursion_depth = 1000000");
+            st.execute("INSERT INTO bulk.items WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 400000) "
+                    + "SELECT n, CONCAT('value ', n), n / 100, TIMESTAMP('2024-01-01') + INTERVAL n SECOND FROM seq");
+        }
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "snapshot-kill-");
+        Path config = dir.resolve("tributary.yaml");
+        Files.writeString(config, String.join("\n", "source:", "  mysql:", "    host: " + mysql.host(),
+                "    port: " + mysql.port(), "    user: " + mysql.cdc().user(), "    databases: [bulk]",
+                "sink:", "  clickhouse:", "    url: " + clickhouse.httpUrl(), "    batch-size: 5000",
+                "api:", "  port: " + FreePorts.find(), "state:", "  dir: " + dir.resolve("state"),
+                "  checkpoint-interval: 500ms", ""));
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("TRIBUTARY_SOURCE_MYSQL_PASSWORD", mysql.cdc().password());
+        env.put("TRIBUTARY_API_TOKENS", "t");
+
+        Process first = start(config, env, dir.resolve("run1.log"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        long copied = 0;
+        while (System.nanoTime() < deadline) {
+            copied = count(clickhouse, "SELECT count() FROM bulk.items__versions");
+            if (copied >= 20_000 && hasCheckpoint(dir.resolve("state/checkpoints"))) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        first.destroyForcibly();
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        long atKill = count(clickhouse, "SELECT count() FROM bulk.items__versions");
+        assertThat(atKill).as("killed in the middle of the snapshot").isBetween(20_000L, 399_999L);
+
+        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl("bulk"), mysql.admin().user(), mysql.admin().password());
+             Statement st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM items WHERE id <= 5000");
+            st.executeUpdate("UPDATE items SET v = 'changed while down' WHERE id BETWEEN 5001 AND 6000");
+        }
+        Process second = start(config, env, dir.resolve("run2.log"));
+        var conf = TributaryConfig.load(config, env);
+        try {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+            String last = "";
+            int code = -1;
+            while (System.nanoTime() < until && code != 0) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                code = Verify.run(conf, new PrintStream(out, true, StandardCharsets.UTF_8));
+                last = out.toString(StandardCharsets.UTF_8);
+                if (code != 0) {
+                    Thread.sleep(2000);
+                }
+            }
+            assertThat(code).as(last).isZero();
+            assertThat(count(clickhouse, "SELECT count() FROM bulk.items WHERE id <= 5000")).isZero();
+        } finally {
+            second.destroy();
+            second.waitFor(120, TimeUnit.SECONDS);
+        }
+    }
+
+    private static boolean hasCheckpoint(Path checkpoints) throws Exception {
+        if (!Files.isDirectory(checkpoints)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(checkpoints)) {
+            return files.anyMatch(p -> p.getFileName().toString().equals("_metadata"));
+        }
+    }
+
+    private static long count(ClickHouseServer clickhouse, String sql) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(clickhouse.httpUrl() + "/"))
+                .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? Long.parseLong(r.body().trim()) : 0;
+    }
+
+    private static Process start(Path config, Map<String, String> env, Path log) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx768m", "-jar", JAR.toString(), "run", "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+}
