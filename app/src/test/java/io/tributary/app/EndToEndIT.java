@@ -7,13 +7,10 @@ import io.tributary.localservers.FreePorts;
 import io.tributary.localservers.MySqlServer;
 import io.tributary.localservers.Sakila;
 import io.tributary.localservers.SharedServers;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -21,7 +18,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +29,6 @@ import org.junit.jupiter.api.Test;
  * middle of changes, restart, and a row-by-row comparison of both sides after each phase.
  */
 class EndToEndIT {
-    private static final Path JAR = Path.of("target/tributary.jar").toAbsolutePath();
-
     @Test
     void sakilaConvergesThroughSnapshotChangesAndKillMinus9() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
@@ -54,22 +48,22 @@ class EndToEndIT {
         Configuration conf = TributaryConfig.load(config, env);
 
         long started = System.nanoTime();
-        Process pipeline = start(config, env, dir.resolve("run1.log"));
-        awaitEqual(conf, 300);
+        Process pipeline = PipelineTestSupport.startPipeline(config, env, dir.resolve("run1.log"));
+        assertThat(PipelineTestSupport.awaitEqual(conf, 300)).contains("sakila.rental").contains("sakila.payment");
         System.out.printf("snapshot of Sakila verified equal after %.1f s%n", (System.nanoTime() - started) / 1e9);
 
         try (Connection c = DriverManager.getConnection(mysql.jdbcUrl("sakila"), mysql.admin().user(), mysql.admin().password())) {
             Random random = new Random(42);
             applyChanges(c, random, 200);
-            awaitEqual(conf, 120);
+            PipelineTestSupport.awaitEqual(conf, 120);
 
             applyChanges(c, random, 150);
             pipeline.destroyForcibly(); // SIGKILL: no flush, no savepoint
             applyChanges(c, random, 150);
             assertThat(pipeline.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            pipeline = start(config, env, dir.resolve("run2.log"));
+            pipeline = PipelineTestSupport.startPipeline(config, env, dir.resolve("run2.log"));
             applyChanges(c, random, 100);
-            awaitEqual(conf, 180);
+            PipelineTestSupport.awaitEqual(conf, 180);
 
             // Schema change while streaming: the new column reaches ClickHouse without a restart.
             try (Statement st = c.createStatement()) {
@@ -77,9 +71,9 @@ class EndToEndIT {
                 st.executeUpdate("UPDATE customer SET loyalty_tier = 'gold' WHERE customer_id <= 20");
             }
             applyChanges(c, random, 50);
-            awaitEqual(conf, 120);
+            PipelineTestSupport.awaitEqual(conf, 120);
         }
-        assertThat(clickhouseQuery(clickhouse, "SELECT count() FROM sakila.customer WHERE loyalty_tier = 'gold'"))
+        assertThat(PipelineTestSupport.clickhouse(clickhouse, "SELECT count() FROM sakila.customer WHERE loyalty_tier = 'gold'"))
                 .isEqualTo("20");
 
         HttpClient http = HttpClient.newHttpClient();
@@ -103,18 +97,6 @@ class EndToEndIT {
         assertThat(pipeline.waitFor(120, TimeUnit.SECONDS)).isTrue();
     }
 
-    private static String clickhouseQuery(ClickHouseServer clickhouse, String sql) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(clickhouse.httpUrl() + "/"))
-                .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString()).body().trim();
-    }
-
-    private static Process start(Path config, Map<String, String> env, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx768m", "-jar", JAR.toString(), "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        return pb.start();
-    }
-
     /** Random inserts, updates and deletes across Sakila's fact and dimension tables. */
     static void applyChanges(Connection c, Random random, int count) throws SQLException {
         try (Statement st = c.createStatement()) {
@@ -136,21 +118,5 @@ class EndToEndIT {
                 }
             }
         }
-    }
-
-    private static void awaitEqual(Configuration conf, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            int code = Verify.run(conf, new PrintStream(out, true, StandardCharsets.UTF_8));
-            last = out.toString(StandardCharsets.UTF_8);
-            if (code == 0) {
-                assertThat(last).contains("sakila.rental").contains("EQUAL").doesNotContain("DIFFERENT");
-                return;
-            }
-            Thread.sleep(2000);
-        }
-        throw new AssertionError("ClickHouse did not converge to MySQL within " + seconds + " s:\n" + last);
     }
 }

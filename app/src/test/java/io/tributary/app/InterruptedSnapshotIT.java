@@ -6,13 +6,6 @@ import io.tributary.localservers.ClickHouseServer;
 import io.tributary.localservers.FreePorts;
 import io.tributary.localservers.MySqlServer;
 import io.tributary.localservers.SharedServers;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,8 +22,6 @@ import org.junit.jupiter.api.Test;
  * restart: the new snapshot must remove what the abandoned one had copied.
  */
 class InterruptedSnapshotIT {
-    private static final Path JAR = Path.of("target/tributary.jar").toAbsolutePath();
-
     @Test
     void snapshotKilledHalfwayConvergesAfterRestart() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
@@ -55,7 +46,7 @@ class InterruptedSnapshotIT {
         env.put("TRIBUTARY_SOURCE_MYSQL_PASSWORD", mysql.cdc().password());
         env.put("TRIBUTARY_API_TOKENS", "t");
 
-        Process first = start(config, env, dir.resolve("run1.log"));
+        Process first = PipelineTestSupport.startPipeline(config, env, dir.resolve("run1.log"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         long copied = 0;
         while (System.nanoTime() < deadline) {
@@ -75,21 +66,10 @@ class InterruptedSnapshotIT {
             st.executeUpdate("DELETE FROM items WHERE id <= 5000");
             st.executeUpdate("UPDATE items SET v = 'changed while down' WHERE id BETWEEN 5001 AND 6000");
         }
-        Process second = start(config, env, dir.resolve("run2.log"));
+        Process second = PipelineTestSupport.startPipeline(config, env, dir.resolve("run2.log"));
         var conf = TributaryConfig.load(config, env);
         try {
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-            String last = "";
-            int code = -1;
-            while (System.nanoTime() < until && code != 0) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                code = Verify.run(conf, new PrintStream(out, true, StandardCharsets.UTF_8));
-                last = out.toString(StandardCharsets.UTF_8);
-                if (code != 0) {
-                    Thread.sleep(2000);
-                }
-            }
-            assertThat(code).as(last).isZero();
+            PipelineTestSupport.awaitEqual(conf, 240);
             assertThat(count(clickhouse, "SELECT count() FROM bulk.items WHERE id <= 5000")).isZero();
         } finally {
             second.destroy();
@@ -107,15 +87,7 @@ class InterruptedSnapshotIT {
     }
 
     private static long count(ClickHouseServer clickhouse, String sql) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(clickhouse.httpUrl() + "/"))
-                .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
-        return r.statusCode() == 200 ? Long.parseLong(r.body().trim()) : 0;
-    }
-
-    private static Process start(Path config, Map<String, String> env, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx768m", "-jar", JAR.toString(), "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        return pb.start();
+        String answer = PipelineTestSupport.clickhouse(clickhouse, sql);
+        return answer.isEmpty() ? 0 : Long.parseLong(answer);
     }
 }

@@ -1,0 +1,54 @@
+package io.tributary.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.localservers.ClickHouseServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+
+/** Runs the real jar as a child process and checks convergence the way a user would. */
+final class PipelineTestSupport {
+    private static final Path JAR = Path.of("target/tributary.jar").toAbsolutePath();
+
+    private PipelineTestSupport() {}
+
+    static Process startPipeline(Path config, Map<String, String> env, Path log) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx768m", "-jar", JAR.toString(), "run", "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    /** The trimmed answer of a ClickHouse query, or "" when ClickHouse answers with an error. */
+    static String clickhouse(ClickHouseServer clickhouse, String sql) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(clickhouse.httpUrl() + "/"))
+                .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? r.body().trim() : "";
+    }
+
+    /** Runs {@code tributary verify} until it reports equal and returns its report, failing with its last report after the deadline. */
+    static String awaitEqual(Configuration conf, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = Verify.run(conf, new PrintStream(out, true, StandardCharsets.UTF_8));
+            last = out.toString(StandardCharsets.UTF_8);
+            if (code == 0) {
+                assertThat(last).contains("EQUAL").doesNotContain("DIFFERENT");
+                return last;
+            }
+            Thread.sleep(2000);
+        }
+        throw new AssertionError("ClickHouse did not converge to MySQL within " + seconds + " s:\n" + last);
+    }
+}
