@@ -78,7 +78,8 @@ public final class LocalMySql implements MySqlServer {
                 "[mysqld]",
                 "basedir=" + base,
                 "datadir=" + data,
-                "socket=" + dir.resolve("mysql.sock"),
+                // Unix socket paths are limited to ~107 bytes; the data directory may be deeper than that.
+                "socket=" + Path.of(System.getProperty("java.io.tmpdir"), "tributary-mysql-" + port + ".sock"),
                 "pid-file=" + dir.resolve("mysqld.pid"),
                 "log-error=" + dir.resolve("mysqld.err"),
                 "port=" + port,
