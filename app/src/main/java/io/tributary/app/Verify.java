@@ -120,8 +120,9 @@ public final class Verify {
                 values[i] = unescapeTsv(values[i]);
             }
             clickhouseLines++;
-            if (clickhouseRows.put(key(columns, values), row(values)) != null) {
-                clickhouseRows.put(key(columns, values), "duplicate");
+            String key = key(columns, values);
+            if (clickhouseRows.put(key, row(values)) != null) {
+                clickhouseRows.put(key, "duplicate");
             }
         }
         TreeMap<String, String> differences = new TreeMap<>();

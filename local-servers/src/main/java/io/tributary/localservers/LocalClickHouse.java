@@ -49,7 +49,7 @@ public final class LocalClickHouse implements ClickHouseServer {
                     + "SETTINGS max_block_size=1, max_execution_time=0";
             process = new ProcessBuilder(List.of(engine[0].toString(), engine[1].toString(),
                     "--path=" + dir.resolve("data"), "--listen_host=127.0.0.1",
-                    "--http_port=" + (httpPort == 0 ? 0 : httpPort), "--tcp_port=" + (tcpPort == 0 ? 0 : tcpPort),
+                    "--http_port=" + httpPort, "--tcp_port=" + tcpPort,
                     "--query", query))
                     .directory(dir.toFile())
                     .redirectErrorStream(true)

@@ -31,7 +31,7 @@ class ApiServerIT {
         TableNames names = new TableNames("apitest", "items");
         clickhouse.query(TableDdl.createDatabase("apitest"));
         clickhouse.query(TableDdl.createVersionsTable(names, "apitest.items", schema));
-        clickhouse.query(TableDdl.createView(names, "apitest.items", schema));
+        clickhouse.query(TableDdl.createView(names, schema));
         clickhouse.insert(names.versions(), "id, name, _version, _deleted, _source_ts", "TabSeparated",
                 ("1\tone\t1\t0\t2024-01-01 00:00:00.000\n2\tO'Brien\t1\t0\t2024-01-01 00:00:00.000\n2\tO'Brien v2\t2\t0\t2024-01-01 00:00:00.000\n3\tgone\t1\t0\t2024-01-01 00:00:00.000\n3\tgone\t2\t1\t2024-01-01 00:00:00.000\n")
                         .getBytes(StandardCharsets.UTF_8));

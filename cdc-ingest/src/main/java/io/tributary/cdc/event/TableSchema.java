@@ -1,28 +1,40 @@
 package io.tributary.cdc.event;
 
-import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /** The columns of one captured table, in MySQL's order, as carried by its change events. */
-public record TableSchema(List<ColumnSchema> columns) {
-    public TableSchema {
-        columns = List.copyOf(columns);
+public final class TableSchema {
+    private final List<ColumnSchema> columns;
+    // Computed once: every change event's key() reads it on the hot path.
+    private final int[] keyIndexes;
+
+    public TableSchema(List<ColumnSchema> columns) {
+        this.columns = List.copyOf(columns);
+        this.keyIndexes = IntStream.range(0, this.columns.size()).filter(i -> this.columns.get(i).key()).toArray();
     }
 
-    public int[] keyIndexes() {
-        return java.util.stream.IntStream.range(0, columns.size()).filter(i -> columns.get(i).key()).toArray();
+    public List<ColumnSchema> columns() {
+        return columns;
     }
 
-    public List<String> names() {
-        return columns.stream().map(ColumnSchema::name).toList();
+    /** Positions of the primary-key columns; shared, not copied: callers in this package only read it. */
+    int[] keyIndexes() {
+        return keyIndexes;
     }
 
-    public ColumnSchema column(String name) {
-        return columns.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TableSchema t && columns.equals(t.columns);
+    }
+
+    @Override
+    public int hashCode() {
+        return columns.hashCode();
     }
 
     @Override
     public String toString() {
-        return Arrays.toString(columns.toArray());
+        return columns.toString();
     }
 }

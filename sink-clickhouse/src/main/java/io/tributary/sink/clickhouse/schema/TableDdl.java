@@ -35,7 +35,7 @@ public final class TableDdl {
                 + ". Query the view " + names.view() + " for the current rows.");
     }
 
-    public static String createView(TableNames names, String mysqlTable, TableSchema schema) {
+    public static String createView(TableNames names, TableSchema schema) {
         String columns = schema.columns().stream().map(c -> TableNames.quote(c.name())).collect(Collectors.joining(", "));
         return "CREATE OR REPLACE VIEW " + names.view() + " AS SELECT " + columns + " FROM " + names.versions()
                 + " FINAL WHERE `_deleted` = 0";

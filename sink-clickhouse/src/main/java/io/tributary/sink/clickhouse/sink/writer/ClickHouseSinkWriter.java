@@ -107,7 +107,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
                     client.query(TableDdl.addColumn(buffer.names, buffer.mysqlTable, column));
                 }
             }
-            client.query(TableDdl.createView(buffer.names, buffer.mysqlTable, buffer.schema));
+            client.query(TableDdl.createView(buffer.names, buffer.schema));
         });
         appliedSchemas.put(buffer.mysqlTable, buffer.schema);
     }
