@@ -4,7 +4,12 @@ import io.tributary.api.ApiServer;
 import io.tributary.api.ApiSettings;
 import io.tributary.sink.clickhouse.client.ClickHouseHttp;
 import io.tributary.sink.clickhouse.sink.ClickHouseSinkOptions;
+import io.tributary.api.auth.ApiClient;
+import io.tributary.api.auth.ApiClients;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 
@@ -21,6 +26,7 @@ public final class RunningPipeline implements AutoCloseable {
     }
 
     public static RunningPipeline start(Configuration config) throws Exception {
+        ApiSettings apiSettings = apiSettings(config);
         LocalPipeline pipeline = new LocalPipeline(config);
         JobClient job = pipeline.start();
         String user = config.getOptional(TributaryConfig.API_CLICKHOUSE_USER).orElse(config.get(ClickHouseSinkOptions.USER));
@@ -28,11 +34,24 @@ public final class RunningPipeline implements AutoCloseable {
                 .orElse(config.get(ClickHouseSinkOptions.PASSWORD));
         ClickHouseHttp clickhouse = new ClickHouseHttp(config.get(ClickHouseSinkOptions.URL), user, password,
                 Duration.ofSeconds(30));
-        ApiServer api = ApiServer.start(new ApiSettings(config.get(TributaryConfig.API_HOST),
-                config.get(TributaryConfig.API_PORT), config.get(TributaryConfig.API_TOKENS),
-                config.get(TributaryConfig.API_MAX_ROWS), config.get(ClickHouseSinkOptions.STATUS_DATABASE)),
-                clickhouse, () -> jobState(job));
+        ApiServer api = ApiServer.start(apiSettings, clickhouse, () -> jobState(job));
         return new RunningPipeline(pipeline, job, api);
+    }
+
+    /** The API's settings; client mistakes (bad clients file, unset token variable) are configuration errors. */
+    static ApiSettings apiSettings(Configuration config) {
+        double rate = config.get(TributaryConfig.API_RATE_LIMIT);
+        List<ApiClient> clients = new ArrayList<>(ApiClients.admins(config.get(TributaryConfig.API_TOKENS), rate));
+        try {
+            config.getOptional(TributaryConfig.API_CLIENTS_FILE).ifPresent(file ->
+                    clients.addAll(ApiClients.fromFile(Path.of(file), System.getenv(), rate)));
+            return new ApiSettings(config.get(TributaryConfig.API_HOST), config.get(TributaryConfig.API_PORT),
+                    new ApiClients(clients), config.get(TributaryConfig.API_MAX_ROWS),
+                    config.get(ClickHouseSinkOptions.STATUS_DATABASE), Path.of(config.get(TributaryConfig.API_ENDPOINTS_DIR)),
+                    config.get(TributaryConfig.API_QUERY_TIMEOUT), config.get(TributaryConfig.API_CACHE_ENTRIES));
+        } catch (IllegalArgumentException e) {
+            throw new TributaryConfig.ConfigException(e.getMessage());
+        }
     }
 
     private static String jobState(JobClient job) {

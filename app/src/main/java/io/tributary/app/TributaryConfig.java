@@ -30,7 +30,22 @@ public final class TributaryConfig {
     public static final ConfigOption<String> API_HOST = ConfigOptions.key("api.host").stringType().defaultValue("127.0.0.1")
             .withDescription("Address the HTTP API binds to.");
     public static final ConfigOption<List<String>> API_TOKENS = ConfigOptions.key("api.tokens").stringType().asList()
-            .defaultValues().withDescription("Bearer tokens accepted by /api/v1 and /status; at least one is required.");
+            .defaultValues().withDescription("Admin bearer tokens (every endpoint, /api/v1/sql, /status, /metrics). "
+                    + "This or api.clients-file must give at least one token.");
+    public static final ConfigOption<String> API_CLIENTS_FILE = ConfigOptions.key("api.clients-file").stringType()
+            .noDefaultValue().withDescription("YAML file of scoped API clients (token digest or env variable, endpoints, "
+                    + "fixed parameter values, rate limit); see docs/api.md.");
+    public static final ConfigOption<Double> API_RATE_LIMIT = ConfigOptions.key("api.rate-limit").doubleType()
+            .defaultValue(200.0).withDescription("Requests per second allowed per client (burst: one second's worth) "
+                    + "unless its entry in api.clients-file says otherwise; excess requests get 429 with Retry-After.");
+    public static final ConfigOption<String> API_ENDPOINTS_DIR = ConfigOptions.key("api.endpoints-dir").stringType()
+            .defaultValue("sql/endpoints").withDescription("Directory of endpoint files (<name>.sql), re-read when files "
+                    + "are added, changed or removed.");
+    public static final ConfigOption<Duration> API_QUERY_TIMEOUT = ConfigOptions.key("api.query-timeout").durationType()
+            .defaultValue(Duration.ofSeconds(10)).withDescription("Longest an API query may run in ClickHouse; "
+                    + "longer ones answer 504.");
+    public static final ConfigOption<Integer> API_CACHE_ENTRIES = ConfigOptions.key("api.cache-entries").intType()
+            .defaultValue(10_000).withDescription("Answers kept by the answer cache of endpoints that declare a cache time.");
     public static final ConfigOption<Integer> API_MAX_ROWS = ConfigOptions.key("api.max-rows").intType().defaultValue(10_000)
             .withDescription("Hard maximum of rows one API answer returns.");
     public static final ConfigOption<String> API_CLICKHOUSE_USER = ConfigOptions.key("api.clickhouse.user").stringType()
@@ -53,10 +68,11 @@ public final class TributaryConfig {
             ClickHouseSinkOptions.DATABASE, ClickHouseSinkOptions.STATUS_DATABASE, ClickHouseSinkOptions.BATCH_SIZE,
             ClickHouseSinkOptions.FLUSH_INTERVAL, ClickHouseSinkOptions.MAX_RETRIES, ClickHouseSinkOptions.RETRY_BACKOFF,
             ClickHouseSinkOptions.REQUEST_TIMEOUT,
-            API_PORT, API_HOST, API_TOKENS, API_MAX_ROWS, API_CLICKHOUSE_USER, API_CLICKHOUSE_PASSWORD,
+            API_PORT, API_HOST, API_TOKENS, API_CLIENTS_FILE, API_RATE_LIMIT, API_ENDPOINTS_DIR, API_QUERY_TIMEOUT,
+            API_CACHE_ENTRIES, API_MAX_ROWS, API_CLICKHOUSE_USER, API_CLICKHOUSE_PASSWORD,
             STATE_DIR, CHECKPOINT_INTERVAL, PARALLELISM);
     private static final List<ConfigOption<?>> REQUIRED = List.of(MySqlSourceOptions.HOST, MySqlSourceOptions.USER,
-            MySqlSourceOptions.PASSWORD, MySqlSourceOptions.DATABASES, ClickHouseSinkOptions.URL, API_TOKENS);
+            MySqlSourceOptions.PASSWORD, MySqlSourceOptions.DATABASES, ClickHouseSinkOptions.URL);
 
     private TributaryConfig() {}
 
@@ -111,6 +127,10 @@ public final class TributaryConfig {
                 throw new ConfigException("missing required configuration key '" + option.key() + "': "
                         + option.description() + " (or set " + envName(option.key()) + ")");
             }
+        }
+        if (conf.get(API_TOKENS).isEmpty() && conf.getOptional(API_CLIENTS_FILE).isEmpty()) {
+            throw new ConfigException("missing API tokens: set api.tokens (admin tokens, e.g. via " + envName(API_TOKENS.key())
+                    + ") or api.clients-file (scoped tokens)");
         }
         return conf;
     }

@@ -2,72 +2,61 @@ package io.tributary.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.testtools.JavalinTest;
-import io.tributary.cdc.event.ColumnSchema;
-import io.tributary.cdc.event.TableSchema;
-import io.tributary.localservers.ClickHouseServer;
-import io.tributary.localservers.SharedServers;
 import io.tributary.sink.clickhouse.client.ClickHouseHttp;
-import io.tributary.sink.clickhouse.schema.StatusTable;
-import io.tributary.sink.clickhouse.schema.TableDdl;
-import io.tributary.sink.clickhouse.schema.TableNames;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The real app factory over real HTTP, reading a real ClickHouse. */
+/** The real app factory over real HTTP, reading a real ClickHouse: tables, auth, status, metrics, OpenAPI. */
 class ApiServerIT {
-    private static final String TOKEN = "it-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static ClickHouseHttp clickhouse;
+    @TempDir
+    static Path endpoints;
 
     @BeforeAll
     static void createTable() {
-        ClickHouseServer server = SharedServers.clickhouse();
-        clickhouse = new ClickHouseHttp(server.httpUrl(), server.user(), server.password(), Duration.ofSeconds(30));
-        TableSchema schema = new TableSchema(List.of(new ColumnSchema("id", "INT", -1, -1, false, true),
-                new ColumnSchema("name", "VARCHAR", 20, -1, true, false)));
-        TableNames names = new TableNames("apitest", "items");
-        clickhouse.query(TableDdl.createDatabase("apitest"));
-        clickhouse.query(TableDdl.createVersionsTable(names, "apitest.items", schema));
-        clickhouse.query(TableDdl.createView(names, schema));
-        clickhouse.insert(names.versions(), "id, name, _version, _deleted, _source_ts", "TabSeparated",
-                ("1\tone\t1\t0\t2024-01-01 00:00:00.000\n2\tO'Brien\t1\t0\t2024-01-01 00:00:00.000\n2\tO'Brien v2\t2\t0\t2024-01-01 00:00:00.000\n3\tgone\t1\t0\t2024-01-01 00:00:00.000\n3\tgone\t2\t1\t2024-01-01 00:00:00.000\n")
-                        .getBytes(StandardCharsets.UTF_8));
-        clickhouse.query(TableDdl.createDatabase("tributary_it"));
-        clickhouse.query(StatusTable.create("tributary_it"));
+        clickhouse = ApiFixture.createItems(3);
     }
 
-    private static io.javalin.Javalin app() {
-        return ApiServer.create(new ApiSettings("127.0.0.1", 0, List.of(TOKEN), 2, "tributary_it"), clickhouse, () -> "RUNNING");
+    private static String admin() {
+        return "Bearer " + ApiFixture.ADMIN_TOKEN;
     }
 
     @Test
     void servesCurrentRowsOnlyWithTypedKeyFilter() {
-        JavalinTest.test(app(), (server, client) -> {
-            var all = client.get("/api/v1/tables/apitest/items", r -> r.header("Authorization", "Bearer " + TOKEN));
+        JavalinTest.test(ApiFixture.app(clickhouse, endpoints), (server, client) -> {
+            var all = client.get("/api/v1/tables/apitest/items", r -> r.header("Authorization", admin()));
             assertThat(all.code()).isEqualTo(200);
             String body = all.body().string();
             assertThat(body).contains("O'Brien v2").doesNotContain("gone").contains("\"rows\": 2");
-            var one = client.get("/api/v1/tables/apitest/items?id=1", r -> r.header("Authorization", "Bearer " + TOKEN));
-            assertThat(one.body().string()).contains("\"one\"").contains("\"rows\": 1");
+            var one = client.get("/api/v1/tables/apitest/items?id=1", r -> r.header("Authorization", admin()));
+            assertThat(one.body().string()).contains("\"item 1\"").contains("\"rows\": 1");
+            var scoped = client.get("/api/v1/tables/apitest/items", r -> r.header("Authorization", "Bearer " + ApiFixture.STORE_TOKEN));
+            assertThat(scoped.code()).isEqualTo(403);
+            assertThat(scoped.body().string()).contains("not an admin");
         });
     }
 
     @Test
     void rejectsInjectionAttemptsAsBadParameters() {
-        JavalinTest.test(app(), (server, client) -> {
+        JavalinTest.test(ApiFixture.app(clickhouse, endpoints), (server, client) -> {
             for (String attack : List.of("1%20OR%201=1", "1';DROP%20TABLE%20apitest.items;--", "1%2F*%20*%2F", "%EF%BC%91")) {
-                var r = client.get("/api/v1/tables/apitest/items?id=" + attack, b -> b.header("Authorization", "Bearer " + TOKEN));
+                var r = client.get("/api/v1/tables/apitest/items?id=" + attack, b -> b.header("Authorization", admin()));
                 assertThat(r.code()).as(attack).isEqualTo(400);
                 assertThat(r.body().string()).contains("error");
             }
-            var unknownColumn = client.get("/api/v1/tables/apitest/items?name=x", b -> b.header("Authorization", "Bearer " + TOKEN));
+            var unknownColumn = client.get("/api/v1/tables/apitest/items?name=x", b -> b.header("Authorization", admin()));
             assertThat(unknownColumn.code()).isEqualTo(400);
-            var unknownTable = client.get("/api/v1/tables/apitest/items%60%20--", b -> b.header("Authorization", "Bearer " + TOKEN));
+            var unknownTable = client.get("/api/v1/tables/apitest/items%60%20--", b -> b.header("Authorization", admin()));
             assertThat(unknownTable.code()).isEqualTo(404);
-            var tooMany = client.get("/api/v1/tables/apitest/items?limit=3", b -> b.header("Authorization", "Bearer " + TOKEN));
+            var tooMany = client.get("/api/v1/tables/apitest/items?limit=1001", b -> b.header("Authorization", admin()));
             assertThat(tooMany.code()).isEqualTo(400);
             assertThat(clickhouse.query("SELECT count() FROM apitest.items").trim()).isEqualTo("2");
         });
@@ -75,13 +64,60 @@ class ApiServerIT {
 
     @Test
     void requiresAToken() {
-        JavalinTest.test(app(), (server, client) -> {
-            assertThat(client.get("/api/v1/tables/apitest/items").code()).isEqualTo(401);
+        JavalinTest.test(ApiFixture.app(clickhouse, endpoints), (server, client) -> {
+            var missing = client.get("/api/v1/tables/apitest/items");
+            assertThat(missing.code()).isEqualTo(401);
+            assertThat(missing.header("WWW-Authenticate")).isEqualTo("Bearer");
+            assertThat(missing.body().string()).contains("Authorization: Bearer");
             assertThat(client.get("/status", r -> r.header("Authorization", "Bearer wrong")).code()).isEqualTo(401);
+            assertThat(client.get("/metrics").code()).isEqualTo(401);
             assertThat(client.get("/health").code()).isEqualTo(200);
-            var status = client.get("/status", r -> r.header("Authorization", "Bearer " + TOKEN));
+            var status = client.get("/status", r -> r.header("Authorization", admin()));
             assertThat(status.code()).isEqualTo(200);
-            assertThat(status.body().string()).contains("\"pipeline\":\"RUNNING\"");
+            JsonNode s = JSON.readTree(status.body().string());
+            assertThat(s.get("pipeline").asText()).isEqualTo("RUNNING");
+            JsonNode items = s.get("tables").get(0);
+            assertThat(items.get("table").asText()).isEqualTo("items");
+            assertThat(items.get("rows").asLong()).isEqualTo(2);
+            assertThat(items.get("lag_ms").asLong()).isEqualTo(120);
+            var unknownRoute = client.get("/nothing-here");
+            assertThat(unknownRoute.code()).isEqualTo(404);
+            assertThat(unknownRoute.body().string()).contains("\"error\"");
         });
+    }
+
+    @Test
+    void metricsArePrometheusText() {
+        JavalinTest.test(ApiFixture.app(clickhouse, endpoints), (server, client) -> {
+            client.get("/health");
+            client.get("/api/v1/tables/apitest/items", r -> r.header("Authorization", admin()));
+            var metrics = client.get("/metrics", r -> r.header("Authorization", admin()));
+            assertThat(metrics.code()).isEqualTo(200);
+            assertThat(metrics.header("Content-Type")).startsWith("text/plain");
+            String text = metrics.body().string();
+            assertThat(text).contains("tributary_api_requests_total{route=\"/health\",status=\"200\"} 1.0")
+                    .contains("tributary_api_request_duration_seconds_count{route=\"/health\"} 1")
+                    .contains("tributary_api_request_duration_seconds_bucket{route=\"/health\",le=\"0.001\"}")
+                    .contains("tributary_api_requests_total{route=\"/api/v1/tables/{database}/{table}\",status=\"200\"} 1.0")
+                    .contains("tributary_pipeline_lag_milliseconds{database=\"apitest\",table=\"items\"} 120.0")
+                    .contains("tributary_pipeline_events_per_second{database=\"apitest\",table=\"items\"} 42.5")
+                    .contains("tributary_sink_last_batch_rows{database=\"apitest\",table=\"items\"} 10.0")
+                    .contains("tributary_pipeline_status_readable 1.0");
+        });
+    }
+
+    @Test
+    void unreachableClickHouseAnswers503() {
+        ClickHouseHttp down = new ClickHouseHttp("http://127.0.0.1:" + io.tributary.localservers.FreePorts.find(), "default", "",
+                Duration.ofSeconds(5));
+        JavalinTest.test(ApiServer.create(ApiFixture.settings(endpoints, List.of(), Duration.ofSeconds(5)), down, () -> "RUNNING"),
+                (server, client) -> {
+                    var r = client.get("/api/v1/tables/apitest/items", b -> b.header("Authorization", admin()));
+                    assertThat(r.code()).isEqualTo(503);
+                    assertThat(r.header("Retry-After")).isEqualTo("5");
+                    assertThat(r.body().string()).contains("ClickHouse is unavailable");
+                    var metrics = client.get("/metrics", b -> b.header("Authorization", admin()));
+                    assertThat(metrics.body().string()).contains("tributary_pipeline_status_readable 0.0");
+                });
     }
 }

@@ -55,6 +55,34 @@ public final class ClickHouseHttp {
         return new String(body, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Like {@link #query(String, Map)} but the answer is streamed: the caller reads (and closes)
+     * it while ClickHouse is still sending. Errors before the first byte throw here.
+     */
+    public java.io.InputStream queryStream(String sql, Map<String, String> urlParameters) {
+        HttpRequest request = HttpRequest.newBuilder(uri(urlParameters)).timeout(timeout)
+                .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofString(sql)).build();
+        HttpResponse<java.io.InputStream> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new ClickHouseException(-1, "ClickHouse at " + base + " is unreachable (" + e + ") for: " + abbreviate(sql), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseException(-1, "interrupted while talking to ClickHouse", e);
+        }
+        if (response.statusCode() != 200) {
+            String text;
+            try (java.io.InputStream in = response.body()) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            } catch (IOException e) {
+                text = "(error body unreadable: " + e + ")";
+            }
+            throw error(response.headers(), text, sql);
+        }
+        return response.body();
+    }
+
     /** {@code INSERT INTO table (columns) FORMAT format} with the given encoded rows. */
     public void insert(String qualifiedTable, String columnList, String format, byte[] rows) {
         Map<String, String> params = new LinkedHashMap<>();
@@ -87,12 +115,15 @@ public final class ClickHouseHttp {
             throw new ClickHouseException(-1, "interrupted while talking to ClickHouse", e);
         }
         if (response.statusCode() != 200) {
-            String text = new String(response.body(), StandardCharsets.UTF_8).trim();
-            int code = response.headers().firstValue("X-ClickHouse-Exception-Code").map(Integer::parseInt)
-                    .orElseGet(() -> codeFromText(text));
-            throw new ClickHouseException(code, "ClickHouse error " + code + " for " + abbreviate(what) + ": " + text, null);
+            throw error(response.headers(), new String(response.body(), StandardCharsets.UTF_8).trim(), what);
         }
         return response.body();
+    }
+
+    private static ClickHouseException error(java.net.http.HttpHeaders headers, String text, String what) {
+        int code = headers.firstValue("X-ClickHouse-Exception-Code").map(Integer::parseInt)
+                .orElseGet(() -> codeFromText(text));
+        return new ClickHouseException(code, "ClickHouse error " + code + " for " + abbreviate(what) + ": " + text, null);
     }
 
     private static int codeFromText(String text) {

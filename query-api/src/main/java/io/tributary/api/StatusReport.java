@@ -1,0 +1,64 @@
+package io.tributary.api;
+
+import io.tributary.api.query.PipelineProgress;
+import io.tributary.sink.clickhouse.client.ClickHouseHttp;
+import io.tributary.sink.clickhouse.schema.TableNames;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The body of {@code /status}: the pipeline's state and, per table, position, lag, throughput and rows. */
+final class StatusReport {
+    private final ClickHouseHttp clickhouse;
+    private final PipelineProgress progress;
+    private final Supplier<String> pipelineState;
+
+    StatusReport(ClickHouseHttp clickhouse, PipelineProgress progress, Supplier<String> pipelineState) {
+        this.clickhouse = clickhouse;
+        this.progress = progress;
+        this.pipelineState = pipelineState;
+    }
+
+    String pipelineState() {
+        try {
+            return pipelineState.get();
+        } catch (RuntimeException e) {
+            return "UNKNOWN";
+        }
+    }
+
+    Map<String, Object> build() {
+        progress.refresh();
+        PipelineProgress.Snapshot snapshot = progress.current();
+        List<Object> tables = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (PipelineProgress.TableProgress t : snapshot.tables()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("database", t.database());
+            m.put("table", t.table());
+            m.put("position", t.position());
+            m.put("version", t.version().toString());
+            m.put("source_ts", Instant.ofEpochMilli(t.sourceTsMillis()).toString());
+            m.put("flushed_at", Instant.ofEpochMilli(t.flushedAtMillis()).toString());
+            m.put("lag_ms", t.lagMillis());
+            m.put("source_age_ms", Math.max(0, now - t.sourceTsMillis()));
+            m.put("batch_rows", t.batchRows());
+            m.put("insert_ms", t.insertMillis());
+            m.put("events_per_s", t.eventsPerSecond());
+            // Exact current row count of the user-facing view (FINAL: a merge-on-read scan per table).
+            m.put("rows", Long.parseLong(clickhouse.query("SELECT count() FROM "
+                    + new TableNames(t.database(), t.table()).view(), Map.of("readonly", "1")).trim()));
+            tables.add(m);
+        }
+        tables.sort((a, b) -> (((Map<?, ?>) a).get("database") + "." + ((Map<?, ?>) a).get("table"))
+                .compareTo(((Map<?, ?>) b).get("database") + "." + ((Map<?, ?>) b).get("table")));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("pipeline", pipelineState());
+        out.put("status_readable", snapshot.readable());
+        out.put("tables", tables);
+        return out;
+    }
+}
