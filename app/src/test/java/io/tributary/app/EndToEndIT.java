@@ -41,6 +41,7 @@ class EndToEndIT {
         Files.writeString(config, String.join("\n", "source:", "  mysql:", "    host: " + mysql.host(),
                 "    port: " + mysql.port(), "    user: " + mysql.cdc().user(), "    databases: [sakila]",
                 "sink:", "  clickhouse:", "    url: " + clickhouse.httpUrl(), "api:", "  port: " + apiPort,
+                "  endpoints-dir: " + Path.of("..", "sql", "endpoints").toAbsolutePath().normalize(),
                 "state:", "  dir: " + dir.resolve("state"), "  checkpoint-interval: 1s", ""));
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("TRIBUTARY_SOURCE_MYSQL_PASSWORD", mysql.cdc().password());
@@ -72,6 +73,22 @@ class EndToEndIT {
             }
             applyChanges(c, random, 50);
             PipelineTestSupport.awaitEqual(conf, 120);
+
+            // The shipped endpoints answer exactly what the same question asked of MySQL answers.
+            assertEndpointMatchesMySql(apiPort, token, "revenue_by_store_day?to=2030-12-31", c,
+                    "SELECT s.store_id, DATE_FORMAT(p.payment_date, '%Y-%m-%d'), COUNT(*), SUM(p.amount) FROM payment p "
+                            + "JOIN staff s ON s.staff_id = p.staff_id WHERE DATE(p.payment_date) >= '2005-05-01' "
+                            + "GROUP BY 1, 2 ORDER BY 1, 2", "store_id", "day", "payments", "revenue");
+            assertEndpointMatchesMySql(apiPort, token, "open_rentals?store_id=1", c,
+                    "SELECT r.customer_id, COUNT(*), DATE_FORMAT(MIN(r.rental_date), '%Y-%m-%d %H:%i:%s') FROM rental r "
+                            + "JOIN inventory i ON i.inventory_id = r.inventory_id WHERE r.return_date IS NULL AND i.store_id = 1 "
+                            + "GROUP BY r.customer_id ORDER BY 2 DESC, 1", "customer_id", "open_rentals", "oldest_rental");
+            assertEndpointMatchesMySql(apiPort, token, "top_films?category=Action&limit=20", c,
+                    "SELECT f.film_id, COUNT(*) FROM rental r JOIN inventory i ON i.inventory_id = r.inventory_id "
+                            + "JOIN film f ON f.film_id = i.film_id JOIN film_category fc ON fc.film_id = f.film_id "
+                            + "JOIN category c ON c.category_id = fc.category_id WHERE c.name = 'Action' "
+                            + "AND DATE(r.rental_date) BETWEEN '2005-05-01' AND '2006-12-31' "
+                            + "GROUP BY f.film_id ORDER BY 2 DESC, 1 LIMIT 20", "film_id", "rentals");
         }
         assertThat(PipelineTestSupport.clickhouse(clickhouse, "SELECT count() FROM sakila.customer WHERE loyalty_tier = 'gold'"))
                 .isEqualTo("20");
@@ -95,6 +112,42 @@ class EndToEndIT {
 
         pipeline.destroy(); // SIGTERM: graceful stop with a final savepoint
         assertThat(pipeline.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** Compares an endpoint's NDJSON answer with a MySQL query's rows, column by column, numbers by value. */
+    private static void assertEndpointMatchesMySql(int apiPort, String token, String endpoint, Connection mysql, String sql,
+                                                   String... columns) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        "http://127.0.0.1:" + apiPort + "/api/v1/endpoints/" + endpoint + (endpoint.contains("?") ? "&" : "?")
+                                + "format=ndjson")).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(endpoint + ": " + r.body()).isEqualTo(200);
+        java.util.List<String> api = new java.util.ArrayList<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String line : r.body().split("\n")) {
+            com.fasterxml.jackson.databind.JsonNode row = json.readTree(line);
+            StringBuilder b = new StringBuilder();
+            for (String column : columns) {
+                b.append(normalize(row.get(column).asText())).append('|');
+            }
+            api.add(b.toString());
+        }
+        java.util.List<String> expected = new java.util.ArrayList<>();
+        try (Statement st = mysql.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 1; i <= columns.length; i++) {
+                    b.append(normalize(rs.getString(i))).append('|');
+                }
+                expected.add(b.toString());
+            }
+        }
+        assertThat(expected).as("MySQL rows for " + endpoint).isNotEmpty();
+        assertThat(api).as(endpoint).containsExactlyElementsOf(expected);
+    }
+
+    private static String normalize(String value) {
+        return value.matches("-?[0-9]+\\.[0-9]+") ? new java.math.BigDecimal(value).stripTrailingZeros().toPlainString() : value;
     }
 
     /** Random inserts, updates and deletes across Sakila's fact and dimension tables. */
