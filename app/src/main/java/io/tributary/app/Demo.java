@@ -18,6 +18,11 @@ import java.nio.file.Path;
 final class Demo {
     private Demo() {}
 
+    /** The repository (the launcher passes it; endpoint files and Sakila come from it). */
+    static Path repoRoot() {
+        return Path.of(System.getProperty("tributary.repo.root", ".")).toAbsolutePath().normalize();
+    }
+
     static int run(String dir) throws Exception {
         Path base = Path.of(dir).toAbsolutePath();
         Files.createDirectories(base);
@@ -49,6 +54,7 @@ final class Demo {
                 "    url: " + clickhouse.httpUrl(),
                 "api:",
                 "  port: 8080",
+                "  endpoints-dir: " + repoRoot().resolve("sql").resolve("endpoints"),
                 "state:",
                 "  dir: " + base.resolve("state"),
                 ""));
@@ -65,10 +71,14 @@ final class Demo {
                   Config:      %4$s
 
                 Try:
-                  curl -H "Authorization: Bearer %5$s" %1$s/status
-                  curl -H "Authorization: Bearer %5$s" '%1$s/api/v1/tables/sakila/rental?limit=3'
+                  curl -H "Authorization: Bearer %5$s" '%1$s/api/v1/endpoints/top_films?category=Action&limit=5'
+                  curl -H "Authorization: Bearer %5$s" '%1$s/api/v1/endpoints/revenue_by_store_day?store_id=1&format=csv'
                   curl -H "Authorization: Bearer %5$s" '%1$s/api/v1/tables/sakila/film?film_id=1'
+                  curl -H "Authorization: Bearer %5$s" %1$s/api/v1/sql --data-binary 'SELECT rating, count() FROM sakila.film GROUP BY rating'
+                  curl -H "Authorization: Bearer %5$s" %1$s/metrics
+                  open %1$s/docs (OpenAPI) and %1$s/status/ui#token=%5$s (live status)
                   curl '%3$s/' --data-binary 'SELECT rating, count() FROM sakila.film GROUP BY rating'
+                Endpoints are the files in sql/endpoints/: edit one and the API follows within a second.
                 Ctrl-C stops the pipeline with a final savepoint; the next run resumes from it.
                 """.formatted(running.apiUrl(), tokenFile, clickhouse.httpUrl(), config, token));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

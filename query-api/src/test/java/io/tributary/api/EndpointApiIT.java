@@ -240,6 +240,30 @@ class EndpointApiIT {
     }
 
     @Test
+    void concurrentMissesOfACachedAnswerRunOneQuery() throws IOException {
+        Files.writeString(endpoints.resolve("items_stampede.sql"), """
+                -- cache: 60s
+                -- param tag: String, required
+                SELECT {tag:String} AS tag, count() AS items, sleepEachRow(0.5) AS pause FROM apitest.items LIMIT 1
+                """);
+        String tag = "stampede-" + System.nanoTime();
+        JavalinTest.test(ApiFixture.app(clickhouse, endpoints), (server, client) -> {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+            List<java.util.concurrent.Future<Integer>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                calls.add(pool.submit(() -> get(client, "/api/v1/endpoints/items_stampede?tag=" + tag, admin()).code()));
+            }
+            for (var call : calls) {
+                assertThat(call.get()).isEqualTo(200);
+            }
+            pool.shutdown();
+            // Only the first request asked ClickHouse; the other 11 were answered with its result.
+            String metrics = get(client, "/metrics", admin()).body().string();
+            assertThat(metrics).contains("tributary_api_cache_hits_total{endpoint=\"items_stampede\"} 11.0");
+        });
+    }
+
+    @Test
     void endpointFilesReloadWithoutRestart() {
         JavalinTest.test(ApiFixture.app(clickhouse, endpoints), (server, client) -> {
             Files.writeString(endpoints.resolve("fresh_one.sql"), "SELECT 41 + 1 AS answer\n");

@@ -15,6 +15,11 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs bound endpoint queries. Answers stream from ClickHouse to the client; JSON answers get a
@@ -45,6 +50,7 @@ public final class EndpointAnswers {
     private final ResponseCache cache;
     private final Duration queryTimeout;
     private final int maxCachedBytes;
+    private final ConcurrentHashMap<String, CompletableFuture<ResponseCache.Entry>> inFlight = new ConcurrentHashMap<>();
 
     public EndpointAnswers(ClickHouseHttp clickhouse, PipelineProgress progress, ResponseCache cache,
                            Duration queryTimeout, int maxCachedBytes) {
@@ -66,13 +72,51 @@ public final class EndpointAnswers {
     public Answer answer(BoundQuery query, int maxRows) {
         Freshness freshness = Freshness.of(progress.current());
         boolean cacheable = !query.endpoint().cacheTtl().isZero();
-        String key = cacheKey(query, freshness);
-        if (cacheable) {
-            ResponseCache.Entry hit = cache.get(key, System.currentTimeMillis());
-            if (hit != null) {
-                return new Answer(new ByteArrayInputStream(hit.body()), hit.contentType(), hit.etag(), freshness, true);
-            }
+        if (!cacheable) {
+            return run(query, maxRows, freshness, null);
         }
+        String key = cacheKey(query, freshness);
+        ResponseCache.Entry hit = cache.get(key, System.currentTimeMillis());
+        if (hit != null) {
+            return new Answer(new ByteArrayInputStream(hit.body()), hit.contentType(), hit.etag(), freshness, true);
+        }
+        // One query per missing answer: concurrent requests for it wait for the first instead of
+        // all asking ClickHouse at once when an entry expires or the data advances.
+        CompletableFuture<ResponseCache.Entry> mine = new CompletableFuture<>();
+        CompletableFuture<ResponseCache.Entry> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            ResponseCache.Entry shared = await(running);
+            if (shared != null) {
+                return new Answer(new ByteArrayInputStream(shared.body()), shared.contentType(), shared.etag(), freshness, true);
+            }
+            return run(query, maxRows, freshness, null);
+        }
+        try {
+            Answer answer = run(query, maxRows, freshness, key);
+            mine.complete(answer.etag() == null ? null : cache.get(key, System.currentTimeMillis()));
+            return answer;
+        } catch (RuntimeException e) {
+            mine.complete(null);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    private ResponseCache.Entry await(CompletableFuture<ResponseCache.Entry> running) {
+        try {
+            return running.get(queryTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
+    }
+
+    /** Runs the query; with a cache key the answer is read up to the size limit and cached when complete. */
+    private Answer run(BoundQuery query, int maxRows, Freshness freshness, String key) {
+        boolean cacheable = key != null;
         Map<String, String> params = new LinkedHashMap<>(query.clickhouseParameters());
         params.putAll(readOnlySettings(queryTimeout, maxRows));
         InputStream body = clickhouse.queryStream(query.sql(), params);
