@@ -38,12 +38,12 @@ done
 sleep 3
 jvm=$(pgrep -f "tributary.jar demo --dir $dir" | head -1)
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; MySQL, ClickHouse, pipeline+API and wrk on the same box"
-echo "duration per run: $duration, wrk threads: 2"
+echo "duration per run: $duration, wrk threads: 2 (1 for a single connection)"
 printf '%-46s %6s %10s %9s %9s %9s %8s\n' scenario conns "req/s" p50 p90 p99 errors
 run() {
   local name="$1" script="$2" path="$3" c
   for c in $connections; do
-    out=$(wrk -t2 -c"$c" -d"$duration" --timeout 10s --latency -s "$here/bench/$script" "$base$path" 2>&1)
+    out=$(wrk -t$(( c < 2 ? 1 : 2 )) -c"$c" -d"$duration" --timeout 10s --latency -s "$here/bench/$script" "$base$path" 2>&1)
     rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
     p50=$(awk '$1=="50%"{print $2}' <<<"$out")
     p90=$(awk '$1=="90%"{print $2}' <<<"$out")
@@ -53,8 +53,15 @@ run() {
     printf '%-46s %6s %10s %9s %9s %9s %8s\n' "$name" "$c" "$rps" "$p50" "$p90" "$p99" "$(( ${non2xx:-0} + ${sock:-0} ))"
   done
 }
+# Warm-up (JIT, connection pools, ClickHouse caches); not reported.
+wrk -t2 -c100 -d10s -s "$here/bench/auth.lua" "$base/api/v1/endpoints/film_search?rating=PG" >/dev/null 2>&1
+wrk -t2 -c50 -d10s -s "$here/bench/customer-rentals.lua" "$base/" >/dev/null 2>&1
 run "film_search?rating=PG (cached 60s)" auth.lua "/api/v1/endpoints/film_search?rating=PG"
 run "top_films?category=Action (cached 10s)" auth.lua "/api/v1/endpoints/top_films?category=Action&limit=10"
+connections_all="$connections"; connections=1
+run "customer_rentals?customer_id=random (uncached)" customer-rentals.lua "/"
+run "open_rentals?store_id=1 (uncached, 4-way join)" auth.lua "/api/v1/endpoints/open_rentals?store_id=1&limit=20"
+connections="$connections_all"
 run "customer_rentals?customer_id=random (uncached)" customer-rentals.lua "/"
 run "open_rentals?store_id=1 (uncached, 4-way join)" auth.lua "/api/v1/endpoints/open_rentals?store_id=1&limit=20"
 echo "pipeline+API JVM resident memory after the runs: $(( $(ps -o rss= -p "$jvm") / 1024 )) MiB"
