@@ -37,7 +37,8 @@ final class EndpointHandler {
         ApiClient client = Access.client(ctx);
         List<Object> out = new ArrayList<>();
         for (Endpoint e : catalog.endpoints()) {
-            if (!client.mayCall(e.name())) {
+            boolean takesFixedValues = client.fixedParameters().keySet().stream().allMatch(k -> e.parameter(k).isPresent());
+            if (!client.mayCall(e.name()) || !takesFixedValues) {
                 continue;
             }
             Map<String, Object> m = new LinkedHashMap<>();

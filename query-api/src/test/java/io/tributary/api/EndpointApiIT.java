@@ -174,7 +174,14 @@ class EndpointApiIT {
             var sql = client.post("/api/v1/sql", "SELECT 1", b -> b.header("Authorization", store));
             assertThat(sql.code()).isEqualTo(403);
             var list = json(get(client, "/api/v1/endpoints", store));
+            // items_by_store and items_count take store_id; endpoints without it are closed to a store-bound token.
             assertThat(list.get("endpoints").findValuesAsText("name")).containsExactly("items_by_store", "items_count");
+            Files.writeString(endpoints.resolve("items_all.sql"), "SELECT count() AS n FROM apitest.items\n");
+            var unfiltered = get(client, "/api/v1/endpoints/items_all", store);
+            assertThat(unfiltered.code()).isEqualTo(403);
+            assertThat(json(unfiltered).get("error").asText()).contains("restricted to store_id=1");
+            assertThat(json(get(client, "/api/v1/endpoints", store)).get("endpoints").findValuesAsText("name"))
+                    .doesNotContain("items_all");
             assertThat(list.has("invalid_files")).isFalse();
         });
     }
