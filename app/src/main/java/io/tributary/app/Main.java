@@ -18,7 +18,18 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        useUtcDefaultZone();
         System.exit(run(args));
+    }
+
+    /** This process is the whole pipeline, so it owns the JVM's zone: UTC (see BinlogSourceReader). */
+    static void useUtcDefaultZone() {
+        java.util.TimeZone previous = java.util.TimeZone.getDefault();
+        if (!"UTC".equals(previous.getID())) {
+            java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
+            LOG.info("JVM default time zone {} replaced by UTC: DATETIME values must never move with a zone's rules",
+                    previous.getID());
+        }
     }
 
     static int run(String[] args) {

@@ -93,15 +93,13 @@ public final class Verify {
             while (rs.next()) {
                 String[] values = new String[columns.size()];
                 for (int i = 0; i < values.length; i++) {
-                    values[i] = rs.getString(i + 1);
+                    values[i] = normalize(columns.get(i), rs.getString(i + 1));
                 }
                 mysqlRows.put(key(columns, values), row(values));
             }
         }
         TableNames names = new TableNames(sink.targetDatabase(db), name);
-        String chSelect = columns.stream().map(col -> ValueKinds.isBinary(col.mysqlType())
-                ? "lower(hex(" + TableNames.quote(col.name()) + "))" : TableNames.quote(col.name()))
-                .reduce((a, b) -> a + ", " + b).orElseThrow();
+        String chSelect = columns.stream().map(Verify::clickhouseExpression).reduce((a, b) -> a + ", " + b).orElseThrow();
         Map<String, String> clickhouseRows = new HashMap<>();
         int clickhouseLines = 0;
         String body;
@@ -117,7 +115,7 @@ public final class Verify {
             }
             String[] values = line.split("\t", -1);
             for (int i = 0; i < values.length; i++) {
-                values[i] = unescapeTsv(values[i]);
+                values[i] = normalize(columns.get(i), unescapeTsv(values[i]));
             }
             clickhouseLines++;
             String key = key(columns, values);
@@ -154,9 +152,40 @@ public final class Verify {
             return "LOWER(HEX(" + quoted + "))";
         }
         return switch (col.mysqlType()) {
-            case "DATE", "DATETIME", "TIMESTAMP", "TIME" -> "CAST(" + quoted + " AS CHAR)";
+            // CAST AS CHAR: temporal values as text; decimals with every digit of their scale, never 1E-30.
+            case "DATE", "DATETIME", "TIMESTAMP", "TIME", "DECIMAL" -> "CAST(" + quoted + " AS CHAR)";
+            case "BIT" -> "CAST(" + quoted + " AS UNSIGNED)";
             default -> quoted;
         };
+    }
+
+    /** ClickHouse's text for a column, in the form {@link #mysqlExpression} gives MySQL's. */
+    private static String clickhouseExpression(Column col) {
+        String quoted = TableNames.quote(col.name());
+        if (ValueKinds.isBinary(col.mysqlType())) {
+            return "lower(hex(" + quoted + "))";
+        }
+        // BIT(1) is a ClickHouse Bool ('true'); MySQL's CAST gives the number.
+        return col.mysqlType().equals("BIT") ? "toUInt64(" + quoted + ")" : quoted;
+    }
+
+    /**
+     * JSON documents are compared as parsed values. Floating-point values are compared as numbers: MySQL writes 3.40282E38 and ClickHouse 3.40282e38,
+     * and both write the shortest text that reads back as the same float, which may differ in digits.
+     */
+    static String normalize(Column col, String text) {
+        if (text != null && col.mysqlType().equals("JSON")) {
+            return io.tributary.cdc.event.JsonText.canonical(text); // MySQL's display text vs the stored compact text
+        }
+        if (text == null || !(col.mysqlType().equals("FLOAT") || col.mysqlType().equals("DOUBLE"))) {
+            return text;
+        }
+        try {
+            return col.mysqlType().equals("FLOAT") ? Float.toString(Float.parseFloat(text))
+                    : Double.toString(Double.parseDouble(text));
+        } catch (NumberFormatException e) {
+            return text; // nan/inf spellings differ; left as they are so a difference shows
+        }
     }
 
     private static String key(List<Column> columns, String[] values) {

@@ -22,8 +22,16 @@ final class PipelineTestSupport {
     private PipelineTestSupport() {}
 
     static Process startPipeline(Path config, Map<String, String> env, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx768m", "-jar", JAR.toString(), "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        return startPipeline(config, env, log, java.util.List.of());
+    }
+
+    /** The jar with extra JVM options (e.g. {@code -Duser.timezone=...}). */
+    static Process startPipeline(Path config, Map<String, String> env, Path log, java.util.List<String> jvmOptions)
+            throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("java", "-Xmx768m"));
+        command.addAll(jvmOptions);
+        command.addAll(java.util.List.of("-jar", JAR.toString(), "run", "--config", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         return pb.start();
     }

@@ -41,6 +41,13 @@ public final class DebeziumProperties {
         p.setProperty("bigint.unsigned.handling.mode", "precise");
         p.setProperty("time.precision.mode", "adaptive_time_microseconds");
         p.setProperty("binary.handling.mode", "bytes");
+        // MySQL already resolved two-digit years when the row was written; Debezium's adjuster would turn
+        // DATE '0069-..' into 2069. YEAR needs its own converter: Debezium adjusts it regardless.
+        p.setProperty("enable.time.adjuster", "false");
+        // The driver would read YEAR as a java.sql.Date, turning YEAR 0000 into 2000 while snapshotting.
+        p.setProperty("driver.yearIsDateType", "false");
+        p.setProperty("converters", "tributary_year");
+        p.setProperty("tributary_year.type", YearConverter.class.getName());
         p.setProperty("column.propagate.source.type", ".*");
         p.setProperty("heartbeat.interval.ms", Long.toString(config.heartbeatInterval().toMillis()));
         p.setProperty("max.batch.size", "4096");

@@ -63,6 +63,7 @@ public final class RecordConverter {
             ColumnSchema column = columns.get(i);
             Field field = rowSchema.field(column.name());
             values[i] = text(database, table, column, field.schema(), row.get(field));
+            requireClickHouseRange(database, table, column, values[i], position);
             if (values[i] == null && !column.nullable()) {
                 throw new IllegalStateException("Column " + database + "." + table + "." + column.name()
                         + " is NOT NULL but the binlog row at " + position + " has no value for it"
@@ -71,6 +72,32 @@ public final class RecordConverter {
             }
         }
         return new ChangeEvent(database, table, op, position, ts == null ? 0 : ts, schema, values);
+    }
+
+    /** ClickHouse's Date32 and DateTime64 hold 1900-01-01 .. 2299-12-31; MySQL allows 1000 .. 9999. */
+    static final String CLICKHOUSE_MIN_DATE = "1900-01-01";
+    static final String CLICKHOUSE_MAX_DATE = "2299-12-31";
+
+    /**
+     * A date ClickHouse cannot store would be clamped there without a word: stop instead, naming the
+     * value and where it is. (Text comparison is exact: both sides are yyyy-MM-dd... with 4-digit years.)
+     */
+    static void requireClickHouseRange(String database, String table, ColumnSchema column, String value,
+                                       SourcePosition position) {
+        if (value == null) {
+            return;
+        }
+        String type = column.sourceType();
+        if (!(type.equals("DATE") || type.equals("DATETIME") || type.equals("TIMESTAMP"))) {
+            return;
+        }
+        String day = value.length() >= 10 ? value.substring(0, 10) : value;
+        if (day.compareTo(CLICKHOUSE_MIN_DATE) < 0 || day.compareTo(CLICKHOUSE_MAX_DATE) > 0) {
+            throw new IllegalStateException("Column " + database + "." + table + "." + column.name() + " (" + type
+                    + ") has the value '" + value + "' at " + position + ", outside what ClickHouse can store ("
+                    + CLICKHOUSE_MIN_DATE + " to " + CLICKHOUSE_MAX_DATE + "). Nothing was written for this change. "
+                    + "Correct the value in MySQL (or leave the table out of source.mysql.tables) and restart.");
+        }
     }
 
     static TableSchema tableSchema(String database, String table, Schema rowSchema, Schema keySchema) {
@@ -124,6 +151,8 @@ public final class RecordConverter {
                     return TemporalText.time(((Integer) value) * 1000L, precision);
                 case "io.debezium.data.Bits":
                     return Long.toUnsignedString(littleEndianBits(bytes(value)));
+                case "io.debezium.data.Json":
+                    return io.tributary.cdc.event.JsonText.canonical((String) value);
                 case "io.debezium.data.geometry.Geometry", "io.debezium.data.geometry.Point":
                     return geometryHex((Struct) value);
                 default:

@@ -67,12 +67,27 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     @Override
     public void start() {}
 
+    /**
+     * The MySQL driver turns DATETIME values into java.sql.Timestamp in the JVM's default zone while
+     * snapshotting: a wall-clock time inside a DST gap (2021-03-28 02:30 in Europe/Berlin) would come
+     * out an hour later. In UTC no such time exists, so the digits stay MySQL's.
+     */
+    static void requireUtcDefaultZone() {
+        java.util.TimeZone zone = java.util.TimeZone.getDefault();
+        if (zone.getRawOffset() != 0 || zone.useDaylightTime()) {
+            throw new IllegalStateException("This JVM's default time zone is " + zone.getID() + "; Tributary's MySQL "
+                    + "reader needs UTC so that DATETIME values are never shifted by daylight-saving rules. Start the "
+                    + "JVM with -Duser.timezone=UTC (on a Flink cluster: env.java.opts.all: -Duser.timezone=UTC).");
+        }
+    }
+
     @Override
     public void addSplits(List<BinlogSplit> splits) {
         if (splits.size() != 1 || split != null) {
             throw new IllegalStateException("a MySQL source reader reads exactly one binlog split, got " + splits);
         }
         split = splits.get(0);
+        requireUtcDefaultZone();
         engineState = new EngineStateRegistry.EngineState(split.offsetKey(), split.offsetValue(), split.schemaHistory());
         EngineStateRegistry.register(engineId, engineState);
         LOG.info("Starting Debezium for {} from {}", config,
