@@ -9,6 +9,12 @@ public interface ClickHouseServer extends AutoCloseable {
 
     String password();
 
+    /** Stops the server process; data and address stay for {@link #startServer()} (outage tests). */
+    void stopServer();
+
+    /** Starts a server stopped by {@link #stopServer()} on the same data and address, and waits until it answers. */
+    void startServer();
+
     @Override
     void close();
 }

@@ -3,6 +3,7 @@ package io.tributary.localservers;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -34,12 +35,22 @@ public final class ContainerServers {
                 .withExposedPorts(3306)
                 .waitingFor(Wait.forLogMessage(".*ready for connections.*port: 3306.*", 1)
                         .withStartupTimeout(Duration.ofMinutes(3)));
+        // A fixed host port: the address must survive stopServer/startServer (outage tests).
+        c.setPortBindings(List.of(FreePorts.find() + ":3306"));
         c.start();
         MySqlServer server = new MySqlServer() {
             @Override public String host() { return c.getHost(); }
             @Override public int port() { return c.getMappedPort(3306); }
             @Override public Credentials admin() { return new Credentials("root", rootPassword); }
             @Override public Credentials cdc() { return new Credentials("tributary_cdc", cdcPassword); }
+            @Override public void stopServer() { stopContainer(c); }
+            @Override public void startServer() { startContainer(c, () -> {
+                try (var conn = DriverManager.getConnection(jdbcUrl(null), "root", rootPassword)) {
+                    return conn.isValid(2);
+                } catch (SQLException e) {
+                    return false;
+                }
+            }); }
             @Override public void close() { c.stop(); }
         };
         try (var conn = DriverManager.getConnection(server.jdbcUrl(null), "root", rootPassword);
@@ -53,16 +64,46 @@ public final class ContainerServers {
         return server;
     }
 
+    /** docker stop: the container and its data stay; the fixed port binding keeps the address. */
+    static void stopContainer(GenericContainer<?> c) {
+        c.getDockerClient().stopContainerCmd(c.getContainerId()).withTimeout(30).exec();
+    }
+
+    static void startContainer(GenericContainer<?> c, java.util.function.BooleanSupplier ready) {
+        c.getDockerClient().startContainerCmd(c.getContainerId()).exec();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (!ready.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(c.getDockerImageName() + " did not answer within 3 minutes of docker start");
+            }
+            LocalMySql.sleep(250);
+        }
+    }
+
     public static ClickHouseServer clickhouse() {
         GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(CLICKHOUSE_IMAGE))
                 .withEnv("CLICKHOUSE_SKIP_USER_SETUP", "1")
                 .withExposedPorts(8123)
                 .waitingFor(Wait.forHttp("/ping").forPort(8123).withStartupTimeout(Duration.ofMinutes(3)));
+        c.setPortBindings(List.of(FreePorts.find() + ":8123"));
         c.start();
         return new ClickHouseServer() {
             @Override public String httpUrl() { return "http://" + c.getHost() + ":" + c.getMappedPort(8123); }
             @Override public String user() { return "default"; }
             @Override public String password() { return ""; }
+            @Override public void stopServer() { stopContainer(c); }
+            @Override public void startServer() { startContainer(c, () -> {
+                try {
+                    var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(httpUrl() + "/ping")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    return r.statusCode() == 200;
+                } catch (java.io.IOException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }); }
             @Override public void close() { c.stop(); }
         };
     }

@@ -113,13 +113,17 @@ public final class LocalClickHouse implements ClickHouseServer {
         return "";
     }
 
-    /** Stops the engine and starts it again on the same data and ports (for outage tests). */
-    public void restart() {
+    @Override
+    public void stopServer() {
         close();
+    }
+
+    @Override
+    public void startServer() {
         startProcess();
     }
 
-    /** Stops the engine; {@link #restart()} brings it back. */
+    /** Stops the engine; {@link #startServer()} brings it back on the same data and ports. */
     @Override
     public synchronized void close() {
         if (process != null && process.isAlive()) {

@@ -163,13 +163,17 @@ public final class LocalMySql implements MySqlServer {
         return dir;
     }
 
-    /** Restarts the server on the same directory (for outage tests). */
-    public void restart() {
+    @Override
+    public void stopServer() {
         close();
+    }
+
+    @Override
+    public void startServer() {
         try {
             startProcess();
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot restart MySQL: " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot start MySQL again: " + e.getMessage(), e);
         }
     }
 

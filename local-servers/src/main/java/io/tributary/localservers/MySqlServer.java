@@ -19,6 +19,12 @@ public interface MySqlServer extends AutoCloseable {
     }
 
     /** Stops the server; its data stays for a later start on the same directory. */
+    /** Stops the server process; data and address stay for {@link #startServer()} (outage tests). */
+    void stopServer();
+
+    /** Starts a server stopped by {@link #stopServer()} on the same data and address, and waits until it answers. */
+    void startServer();
+
     @Override
     void close();
 

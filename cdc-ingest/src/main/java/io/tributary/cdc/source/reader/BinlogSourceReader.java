@@ -198,7 +198,13 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     public void close() throws Exception {
         closing = true;
         if (engine != null) {
-            engine.close();
+            try {
+                engine.close();
+            } catch (IllegalStateException alreadyStopped) {
+                // The engine stops itself when it fails (e.g. MySQL went away); the task is being torn down for
+                // that failure. Throwing here would make Flink fail the whole TaskManager instead of restarting.
+                LOG.debug("Debezium engine was already stopped: {}", alreadyStopped.getMessage());
+            }
         }
         if (executor != null) {
             executor.shutdownNow();
