@@ -42,7 +42,9 @@ final class ApiFixture {
         clickhouse.query("DROP DATABASE IF EXISTS apitest");
         clickhouse.query(TableDdl.createDatabase("apitest"));
         clickhouse.query(TableDdl.createVersionsTable(ITEMS, "apitest.items", schema));
-        clickhouse.query(TableDdl.createView(ITEMS, schema));
+        clickhouse.query(TableDdl.createDatabase(STATUS_DB));
+        clickhouse.query(io.tributary.sink.clickhouse.schema.TruncationsTable.create(STATUS_DB));
+        clickhouse.query(TableDdl.createView(ITEMS, schema, STATUS_DB));
         StringBuilder rows = new StringBuilder();
         for (int i = 1; i <= n; i++) {
             rows.append(i).append('\t').append(i == 2 ? "O'Brien" : "item " + i).append('\t').append(i % 2 == 1 ? 1 : 2)

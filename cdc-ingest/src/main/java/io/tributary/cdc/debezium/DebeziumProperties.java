@@ -37,6 +37,8 @@ public final class DebeziumProperties {
         p.setProperty("snapshot.locking.mode", "minimal");
         p.setProperty("include.schema.changes", "true");
         p.setProperty("tombstones.on.delete", "false");
+        // Debezium skips TRUNCATE by default, which would leave every truncated row in ClickHouse.
+        p.setProperty("skipped.operations", "none");
         p.setProperty("decimal.handling.mode", "precise");
         p.setProperty("bigint.unsigned.handling.mode", "precise");
         p.setProperty("time.precision.mode", "adaptive_time_microseconds");

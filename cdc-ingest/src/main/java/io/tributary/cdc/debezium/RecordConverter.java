@@ -46,9 +46,13 @@ public final class RecordConverter {
             case "c" -> ChangeEvent.Op.INSERT;
             case "u" -> ChangeEvent.Op.UPDATE;
             case "d" -> ChangeEvent.Op.DELETE;
+            case "t" -> ChangeEvent.Op.TRUNCATE;
             default -> throw new IllegalStateException(database + "." + table + ": unknown Debezium op '" + opCode + "'");
         };
         Struct row = op.isDelete() ? envelope.getStruct("before") : envelope.getStruct("after");
+        if (op == ChangeEvent.Op.TRUNCATE) {
+            return truncate(database, table, envelope, source, record);
+        }
         Schema rowSchema = envelope.schema().field(op.isDelete() ? "before" : "after").schema();
         TableSchema schema = schemaCache.computeIfAbsent(rowSchema, s -> tableSchema(database, table, s, record.keySchema()));
         String file = source.getString("file");
@@ -100,6 +104,20 @@ public final class RecordConverter {
         }
     }
 
+    /** A table-level event: the row schema comes from the envelope (no row), the position from the source. */
+    private ChangeEvent truncate(String database, String table, Struct envelope, Struct source, SourceRecord record) {
+        // Truncate records carry no key; the row schema's cached TableSchema has the key columns when rows came first.
+        Schema rowSchema = envelope.schema().field("before").schema();
+        TableSchema schema = schemaCache.get(rowSchema);
+        if (schema == null) {
+            schema = columns(database, table, rowSchema, Set.of());
+        }
+        SourcePosition position = SourcePosition.binlog(source.getString("file"), source.getInt64("pos"), source.getInt32("row"));
+        Long ts = source.getInt64("ts_ms");
+        return new ChangeEvent(database, table, ChangeEvent.Op.TRUNCATE, position, ts == null ? 0 : ts, schema,
+                new String[schema.columns().size()]);
+    }
+
     static TableSchema tableSchema(String database, String table, Schema rowSchema, Schema keySchema) {
         if (keySchema == null || keySchema.fields().isEmpty()) {
             throw new IllegalStateException("Table " + database + "." + table + " has no primary key. Tributary needs "
@@ -108,6 +126,10 @@ public final class RecordConverter {
         }
         Set<String> keys = new HashSet<>();
         keySchema.fields().forEach(f -> keys.add(f.name()));
+        return columns(database, table, rowSchema, keys);
+    }
+
+    private static TableSchema columns(String database, String table, Schema rowSchema, Set<String> keys) {
         List<ColumnSchema> columns = new ArrayList<>();
         for (Field f : rowSchema.fields()) {
             Map<String, String> params = f.schema().parameters();
@@ -115,9 +137,13 @@ public final class RecordConverter {
                 throw new IllegalStateException(database + "." + table + "." + f.name()
                         + ": the source column type is missing; column.propagate.source.type must be set");
             }
-            columns.add(new ColumnSchema(f.name(), params.get(TYPE_PARAM).toUpperCase(Locale.ROOT),
+            ColumnSchema column = new ColumnSchema(f.name(), params.get(TYPE_PARAM).toUpperCase(Locale.ROOT),
                     intParam(params, LENGTH_PARAM), intParam(params, SCALE_PARAM),
-                    f.schema().isOptional(), keys.contains(f.name())));
+                    f.schema().isOptional(), keys.contains(f.name()));
+            Object defaultValue = f.schema().defaultValue();
+            String defaultText = defaultValue == null ? null : text(database, table, column, f.schema(), defaultValue);
+            columns.add(new ColumnSchema(column.name(), column.sourceType(), column.length(), column.scale(),
+                    column.nullable(), column.key(), defaultText));
         }
         return new TableSchema(columns);
     }

@@ -11,7 +11,9 @@ import java.util.Objects;
  */
 public final class ChangeEvent {
     public enum Op {
-        SNAPSHOT, INSERT, UPDATE, DELETE;
+        SNAPSHOT, INSERT, UPDATE, DELETE,
+        /** TRUNCATE TABLE: every row of the table at an earlier position is gone; values are all null. */
+        TRUNCATE;
 
         public boolean isDelete() {
             return this == DELETE;

@@ -19,6 +19,7 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
     private static final ChangeEvent.Op[] OPS = ChangeEvent.Op.values();
     private static final int NULLABLE = 1;
     private static final int KEY = 2;
+    private static final int HAS_DEFAULT = 4;
 
     @Override
     public boolean isImmutableType() {
@@ -60,7 +61,10 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
             out.writeUTF(c.sourceType());
             out.writeInt(c.length());
             out.writeInt(c.scale());
-            out.writeByte((c.nullable() ? NULLABLE : 0) | (c.key() ? KEY : 0));
+            out.writeByte((c.nullable() ? NULLABLE : 0) | (c.key() ? KEY : 0) | (c.defaultValue() != null ? HAS_DEFAULT : 0));
+            if (c.defaultValue() != null) {
+                StringValue.writeString(c.defaultValue(), out);
+            }
         }
         for (int i = 0; i < columns.size(); i++) {
             StringValue.writeString(e.value(i), out);
@@ -82,7 +86,9 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
             int length = in.readInt();
             int scale = in.readInt();
             int flags = in.readByte();
-            columns.add(new ColumnSchema(name, type, length, scale, (flags & NULLABLE) != 0, (flags & KEY) != 0));
+            String defaultValue = (flags & HAS_DEFAULT) != 0 ? StringValue.readString(in) : null;
+            columns.add(new ColumnSchema(name, type, length, scale, (flags & NULLABLE) != 0, (flags & KEY) != 0,
+                    defaultValue));
         }
         String[] values = new String[n];
         for (int i = 0; i < n; i++) {

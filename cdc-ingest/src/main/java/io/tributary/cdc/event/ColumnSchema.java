@@ -6,8 +6,14 @@ package io.tributary.cdc.event;
  * @param sourceType MySQL's type name, upper case, e.g. {@code INT UNSIGNED}, {@code DATETIME}
  * @param length declared length or fractional-second precision, -1 when MySQL declares none
  * @param scale declared scale (DECIMAL), -1 when none
+ * @param defaultValue MySQL's default as canonical text (like values), null when none or NULL
  */
-public record ColumnSchema(String name, String sourceType, int length, int scale, boolean nullable, boolean key) {
+public record ColumnSchema(String name, String sourceType, int length, int scale, boolean nullable, boolean key,
+                           String defaultValue) {
+    public ColumnSchema(String name, String sourceType, int length, int scale, boolean nullable, boolean key) {
+        this(name, sourceType, length, scale, nullable, key, null);
+    }
+
     /** Whether values are bytes, carried as hex text (BLOB, BINARY, GEOMETRY, ...). */
     public boolean isBinary() {
         return ValueKinds.isBinary(sourceType);

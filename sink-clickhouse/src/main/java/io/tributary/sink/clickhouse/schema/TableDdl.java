@@ -35,15 +35,40 @@ public final class TableDdl {
                 + ". Query the view " + names.view() + " for the current rows.");
     }
 
-    public static String createView(TableNames names, TableSchema schema) {
+    /**
+     * MySQL's current rows: the newest version of each key, unless it deletes the row or is older than
+     * the table's last TRUNCATE (a marker in {@link TruncationsTable}, so replays and parallel writers
+     * cannot bring truncated rows back).
+     */
+    public static String createView(TableNames names, TableSchema schema, String statusDatabase) {
         String columns = schema.columns().stream().map(c -> TableNames.quote(c.name())).collect(Collectors.joining(", "));
         return "CREATE OR REPLACE VIEW " + names.view() + " AS SELECT " + columns + " FROM " + names.versions()
-                + " FINAL WHERE `_deleted` = 0";
+                + " FINAL WHERE `_deleted` = 0 AND `_version` > " + TruncationsTable.lastTruncation(statusDatabase, names)
+                + "\nCOMMENT " + TableNames.literal("Current rows of MySQL table " + names.database() + "."
+                + names.table() + ", kept equal by Tributary; every version is in " + names.versions());
     }
 
-    /** New MySQL columns go to the end of the versions table; the view restores MySQL's order. */
+    /**
+     * New MySQL columns go to the end of the versions table (the view restores MySQL's order). Rows
+     * stored before read MySQL's default, as MySQL's own rows do after ADD COLUMN.
+     */
     public static String addColumn(TableNames names, String mysqlTable, ColumnSchema column) {
         return "ALTER TABLE " + names.versions() + " ADD COLUMN IF NOT EXISTS " + TableNames.quote(column.name())
-                + " " + ClickHouseTypeMapping.columnType(mysqlTable, column);
+                + " " + ClickHouseTypeMapping.columnType(mysqlTable, column) + defaultClause(column);
+    }
+
+    /** A changed type or nullability (MODIFY COLUMN in MySQL): ClickHouse converts the stored values. */
+    public static String modifyColumn(TableNames names, String mysqlTable, ColumnSchema column) {
+        return "ALTER TABLE " + names.versions() + " MODIFY COLUMN " + TableNames.quote(column.name())
+                + " " + ClickHouseTypeMapping.columnType(mysqlTable, column) + defaultClause(column)
+                + " SETTINGS mutations_sync = 2";
+    }
+
+    private static String defaultClause(ColumnSchema column) {
+        if (column.defaultValue() == null) {
+            return "";
+        }
+        return " DEFAULT " + (column.isBinary() ? "unhex(" + TableNames.literal(column.defaultValue()) + ")"
+                : TableNames.literal(column.defaultValue()));
     }
 }

@@ -52,8 +52,10 @@ class ClickHouseTypeMappingTest {
         var schema = new io.tributary.cdc.event.TableSchema(java.util.List.of(
                 new ColumnSchema("id", "INT", -1, -1, false, true), new ColumnSchema("n", "VARCHAR", 5, -1, true, false)));
         TableNames names = new TableNames("sakila", "film");
-        assertThat(TableDdl.createView(names, schema)).isEqualTo(
-                "CREATE OR REPLACE VIEW `sakila`.`film` AS SELECT `id`, `n` FROM `sakila`.`film__versions` FINAL WHERE `_deleted` = 0");
+        assertThat(TableDdl.createView(names, schema, "tributary")).startsWith(
+                "CREATE OR REPLACE VIEW `sakila`.`film` AS SELECT `id`, `n` FROM `sakila`.`film__versions` FINAL "
+                        + "WHERE `_deleted` = 0 AND `_version` > (SELECT max(version) FROM `tributary`.`truncations` "
+                        + "WHERE database = 'sakila' AND table = 'film')");
         assertThat(TableDdl.createVersionsTable(names, "sakila.film", schema))
                 .contains("ReplacingMergeTree(`_version`, `_deleted`)").contains("ORDER BY (`id`)");
         assertThat(TableNames.quote("we`ird")).isEqualTo("`we\\`ird`");

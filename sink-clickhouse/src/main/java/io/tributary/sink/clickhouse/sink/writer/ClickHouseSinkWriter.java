@@ -8,6 +8,8 @@ import io.tributary.sink.clickhouse.client.ClickHouseHttp;
 import io.tributary.sink.clickhouse.schema.StatusTable;
 import io.tributary.sink.clickhouse.schema.TableDdl;
 import io.tributary.sink.clickhouse.schema.TableNames;
+import io.tributary.sink.clickhouse.schema.TruncationsTable;
+import io.tributary.sink.clickhouse.schema.ClickHouseTypeMapping;
 import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
 import java.io.ByteArrayOutputStream;
 import java.util.HashMap;
@@ -49,6 +51,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         retrier.run("creating the status table", () -> {
             client.query(TableDdl.createDatabase(config.statusDatabase()));
             client.query(StatusTable.create(config.statusDatabase()));
+            client.query(TruncationsTable.create(config.statusDatabase()));
         });
         scheduleFlush();
     }
@@ -69,6 +72,10 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
     public void write(ChangeEvent event, Context context) {
         rethrowTimerFailure();
         String table = event.qualifiedTable();
+        if (event.op() == ChangeEvent.Op.TRUNCATE) {
+            truncate(event);
+            return;
+        }
         TableBuffer buffer = buffers.get(table);
         if (buffer != null && !buffer.schema.equals(event.schema())) {
             flushTable(buffer);
@@ -90,7 +97,30 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         }
     }
 
-    /** Creates the versions table and view, or adds columns MySQL gained, before rows of this shape land. */
+    /**
+     * TRUNCATE TABLE: rows buffered before it are stored first, then a marker at its position makes the
+     * view hide every older version. Replaying it writes the same marker again, which changes nothing.
+     */
+    private void truncate(ChangeEvent event) {
+        TableNames names = new TableNames(config.targetDatabase(event.database()), event.table());
+        TableBuffer buffer = buffers.get(event.qualifiedTable());
+        if (buffer != null) {
+            flushTable(buffer);
+        }
+        LOG.info("TRUNCATE TABLE {} at {}: older rows leave the view {}", event.qualifiedTable(), event.position(),
+                names.view());
+        String marker = TruncationsTable.row(names, event.position(), event.sourceTimestampMs());
+        retrier.run("recording the truncation of " + event.qualifiedTable(),
+                () -> client.insert(TruncationsTable.qualifiedName(config.statusDatabase()),
+                        "database, table, version, position, truncated_at", "TabSeparated",
+                        marker.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Creates the versions table and view, or follows MySQL's ALTER TABLE before rows of the new shape
+     * land: added columns (with MySQL's default for stored rows), changed types and nullability. A
+     * dropped column stays in the versions table and leaves the view.
+     */
     private void applySchema(TableBuffer buffer) {
         if (buffer.schema.equals(appliedSchemas.get(buffer.mysqlTable))) {
             return;
@@ -98,16 +128,27 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         retrier.run("creating or altering " + buffer.names.versions(), () -> {
             client.query(TableDdl.createDatabase(buffer.names.database()));
             client.query(TableDdl.createVersionsTable(buffer.names, buffer.mysqlTable, buffer.schema));
-            Set<String> existing = Set.of(client.query("SELECT name FROM system.columns WHERE database = "
+            Map<String, String> existing = new HashMap<>();
+            for (String line : client.query("SELECT name, type FROM system.columns WHERE database = "
                     + TableNames.literal(buffer.names.database()) + " AND table = "
-                    + TableNames.literal(buffer.names.table() + TableNames.VERSIONS_SUFFIX)).split("\n"));
-            for (ColumnSchema column : buffer.schema.columns()) {
-                if (!existing.contains(column.name())) {
-                    LOG.info("Adding column {} to {}", column.name(), buffer.names.versions());
-                    client.query(TableDdl.addColumn(buffer.names, buffer.mysqlTable, column));
+                    + TableNames.literal(buffer.names.table() + TableNames.VERSIONS_SUFFIX) + " FORMAT TSVRaw").split("\n")) {
+                String[] f = line.split("\t", 2);
+                if (f.length == 2) {
+                    existing.put(f[0], f[1]);
                 }
             }
-            client.query(TableDdl.createView(buffer.names, buffer.schema));
+            for (ColumnSchema column : buffer.schema.columns()) {
+                String type = existing.get(column.name());
+                if (type == null) {
+                    LOG.info("Adding column {} to {}", column.name(), buffer.names.versions());
+                    client.query(TableDdl.addColumn(buffer.names, buffer.mysqlTable, column));
+                } else if (!type.equals(ClickHouseTypeMapping.columnType(buffer.mysqlTable, column))) {
+                    LOG.info("Changing column {} of {} from {} to {}", column.name(), buffer.names.versions(), type,
+                            ClickHouseTypeMapping.columnType(buffer.mysqlTable, column));
+                    client.query(TableDdl.modifyColumn(buffer.names, buffer.mysqlTable, column));
+                }
+            }
+            client.query(TableDdl.createView(buffer.names, buffer.schema, config.statusDatabase()));
         });
         appliedSchemas.put(buffer.mysqlTable, buffer.schema);
     }
