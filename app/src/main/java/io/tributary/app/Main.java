@@ -52,7 +52,7 @@ public final class Main {
             return 2;
         } catch (Exception e) {
             LOG.error("tributary {} failed", args[0], e);
-            System.err.println("error: " + e.getMessage());
+            System.err.println("error: " + rootMessage(e));
             return 2;
         }
     }
@@ -68,6 +68,20 @@ public final class Main {
         running.awaitTermination();
         stopped.await();
         return 0;
+    }
+
+    /** The innermost message: Flink wraps a source's own explanation in several "job failed" layers. */
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalStateException && t.getMessage() != null) {
+                return t.getMessage();
+            }
+        }
+        return String.valueOf(root.getMessage());
     }
 
     private static Path configPath(String[] args) {

@@ -147,7 +147,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 return InputStatus.NOTHING_AVAILABLE;
             }
             if (r.failure() != null) {
-                throw new IllegalStateException("MySQL source failed: " + r.failure().getMessage(), r.failure());
+                throw SourceFailures.classify(r.failure(), lastOffset, split == null ? null : split.offsetValue());
             }
             if (r.event() != null) {
                 output.collect(r.event(), r.event().sourceTimestampMs());

@@ -1,0 +1,93 @@
+package io.tributary.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.localservers.ClickHouseServer;
+import io.tributary.localservers.FreePorts;
+import io.tributary.localservers.MySqlServer;
+import io.tributary.localservers.SharedServers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The binlog is purged past the stored position while Tributary is stopped. On start it must stop
+ * (exit 2, no restart loop) with a message saying what happened and how to recover; following
+ * that recovery (delete state.dir, start) must converge ClickHouse to MySQL again.
+ */
+class BinlogPurgedIT {
+    @Test
+    void stopsWithRecoveryStepsThenRecovers() throws Exception {
+        MySqlServer mysql = SharedServers.mysql();
+        ClickHouseServer clickhouse = SharedServers.clickhouse();
+        try (Connection c = admin(mysql); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS purge_it");
+            st.execute("CREATE DATABASE purge_it");
+            st.execute("CREATE TABLE purge_it.items (id INT PRIMARY KEY, v VARCHAR(40))");
+            st.execute("INSERT INTO purge_it.items VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+        }
+        PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS purge_it");
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "purge-");
+        Path config = dir.resolve("tributary.yaml");
+        Files.writeString(config, String.join("\n", "source:", "  mysql:", "    host: " + mysql.host(),
+                "    port: " + mysql.port(), "    user: " + mysql.cdc().user(), "    databases: [purge_it]",
+                "sink:", "  clickhouse:", "    url: " + clickhouse.httpUrl(), "    status-database: tributary_purge",
+                "api:", "  port: " + FreePorts.find(), "state:", "  dir: " + dir.resolve("state"),
+                "  checkpoint-interval: 1s", ""));
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("TRIBUTARY_SOURCE_MYSQL_PASSWORD", mysql.cdc().password());
+        env.put("TRIBUTARY_API_TOKENS", "purge");
+        Configuration conf = TributaryConfig.load(config, env);
+
+        Process pipeline = PipelineTestSupport.startPipeline(config, env, dir.resolve("run1.log"));
+        PipelineTestSupport.awaitEqual(conf, 120);
+        pipeline.destroy();
+        assertThat(pipeline.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        try (Connection c = admin(mysql); Statement st = c.createStatement()) {
+            st.execute("UPDATE purge_it.items SET v = 'changed while stopped' WHERE id = 2");
+            st.execute("DELETE FROM purge_it.items WHERE id = 3");
+            st.execute("FLUSH BINARY LOGS");
+            st.execute("INSERT INTO purge_it.items VALUES (4, 'four')");
+            st.execute("FLUSH BINARY LOGS");
+            String current;
+            try (ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
+                rs.next();
+                current = rs.getString(1);
+            }
+            st.execute("PURGE BINARY LOGS TO '" + current + "'");
+        }
+
+        Path log = dir.resolve("run2.log");
+        pipeline = PipelineTestSupport.startPipeline(config, env, log);
+        assertThat(pipeline.waitFor(180, TimeUnit.SECONDS)).as("the pipeline stops instead of restarting forever").isTrue();
+        assertThat(pipeline.exitValue()).isEqualTo(2);
+        String output = Files.readString(log);
+        assertThat(output).contains("error: MySQL no longer has the binlog at the stored position")
+                .contains("delete its state directory (state.dir) and start it again");
+
+        // The documented recovery: a new snapshot replaces the older rows.
+        try (var files = Files.walk(dir.resolve("state"))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        pipeline = PipelineTestSupport.startPipeline(config, env, dir.resolve("run3.log"));
+        try {
+            PipelineTestSupport.awaitEqual(conf, 120);
+        } finally {
+            pipeline.destroy();
+            pipeline.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Connection admin(MySqlServer mysql) throws Exception {
+        return DriverManager.getConnection(mysql.jdbcUrl(""), mysql.admin().user(), mysql.admin().password());
+    }
+}
