@@ -15,14 +15,22 @@ final class TypeMatrix {
         }
     }
 
-    record TypeCase(String mysqlType, String clickhouseType, boolean hex, String note, List<ValueCase> values) {}
+    /** {@code whenOmitted}: what ClickHouse holds for a row inserted without this column ({@code \\N} for NULL). */
+    record TypeCase(String mysqlType, String clickhouseType, boolean hex, String note, List<ValueCase> values,
+                    String whenOmitted) {}
+
+    static final String NULL = "\\N";
 
     private static TypeCase t(String mysql, String clickhouse, String note, ValueCase... values) {
-        return new TypeCase(mysql, clickhouse, false, note, List.of(values));
+        return new TypeCase(mysql, clickhouse, false, note, List.of(values), NULL);
+    }
+
+    private static TypeCase omitted(String mysql, String clickhouse, String note, String whenOmitted, ValueCase... values) {
+        return new TypeCase(mysql, clickhouse, false, note, List.of(values), whenOmitted);
     }
 
     private static TypeCase bytes(String mysql, String clickhouse, String note, ValueCase... values) {
-        return new TypeCase(mysql, clickhouse, true, note, List.of(values));
+        return new TypeCase(mysql, clickhouse, true, note, List.of(values), NULL);
     }
 
     private static ValueCase v(String literal, String text) {
@@ -97,7 +105,13 @@ final class TypeMatrix {
                     v("ST_GeomFromText('POINT(1 2)')", "000000000101000000000000000000F03F0000000000000040")),
             bytes("POINT", "String", "", v("ST_GeomFromText('POINT(-1.5 0)', 4326)",
                     "E610000001010000000000000000000000000000000000F8BF",
-                    "SRID 4326: MySQL stores longitude first, so x = 0, y = -1.5, byte for byte as MySQL holds it"))
+                    "SRID 4326: MySQL stores longitude first, so x = 0, y = -1.5, byte for byte as MySQL holds it")),
+            omitted("INT NULL DEFAULT 5", "Int32", "NULL and default kept apart; a row inserted without the column "
+                    + "has 5", "5", v("NULL", NULL, "explicit NULL stays NULL, not the default"), v("6", "6")),
+            omitted("INT AS (6 * 7) STORED", "Int32", "stored generated column: MySQL's computed value", "42",
+                    v("DEFAULT", "42")),
+            omitted("INT AS (6 * 7) VIRTUAL", "Int32", "virtual generated column: MySQL's computed value", "42",
+                    v("DEFAULT", "42"))
     );
 
     private TypeMatrix() {}
@@ -113,7 +127,8 @@ final class TypeMatrix {
         b.append("values in a daylight-saving gap keep their digits; on a Flink cluster a non-UTC TaskManager stops the\n");
         b.append("MySQL reader with a message asking for `-Duser.timezone=UTC`),\n");
         b.append("and compares the ClickHouse text (`toString`, or `hex` for bytes) with this table. Every column is\n");
-        b.append("also checked with NULL, which stays NULL (`Nullable(T)` for NULL-able columns).\n\n");
+        b.append("also checked in a row inserted without it, which holds NULL (`Nullable(T)` for NULL-able columns)\n");
+        b.append("unless the table says otherwise below (defaults, generated columns).\n\n");
         b.append("| MySQL type | ClickHouse type | MySQL value | ClickHouse value | note |\n|---|---|---|---|---|\n");
         for (TypeCase tc : CASES) {
             boolean first = true;

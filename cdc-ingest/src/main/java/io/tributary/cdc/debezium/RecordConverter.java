@@ -66,7 +66,8 @@ public final class RecordConverter {
         for (int i = 0; i < values.length; i++) {
             ColumnSchema column = columns.get(i);
             Field field = rowSchema.field(column.name());
-            values[i] = text(database, table, column, field.schema(), row.get(field));
+            // getWithoutDefault: Struct.get would turn an explicit NULL into the column's default value.
+            values[i] = text(database, table, column, field.schema(), row.getWithoutDefault(field.name()));
             requireClickHouseRange(database, table, column, values[i], position);
             if (values[i] == null && !column.nullable()) {
                 throw new IllegalStateException("Column " + database + "." + table + "." + column.name()
