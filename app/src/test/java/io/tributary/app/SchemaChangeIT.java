@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * MySQL DDL while the pipeline streams, with changes before, between and after each statement:
  * ADD COLUMN NOT NULL DEFAULT (stored rows read MySQL's default), MODIFY COLUMN widening a type and
  * changing nullability, DROP COLUMN, column reorder, CREATE TABLE in the captured database,
- * TRUNCATE TABLE, and DDL in a database outside the filter. Then kill -9 and a restart, so that no
+ * TRUNCATE TABLE, RENAME COLUMN (stored rows keep their values under the new name), RENAME TABLE,
+ * DROP TABLE, and DDL in a database outside the filter. Then kill -9 and a restart, so that no
  * DDL is lost or applied twice. `verify` must end equal and every view must have MySQL's columns in
  * MySQL's order.
  */
@@ -42,6 +43,10 @@ class SchemaChangeIT {
             st.execute("CREATE DATABASE ddl_other");
             st.execute("CREATE TABLE ddl_it.main (id INT PRIMARY KEY, a INT NOT NULL, b VARCHAR(10), c DATETIME)");
             st.execute("CREATE TABLE ddl_it.trunc (id INT PRIMARY KEY, v VARCHAR(20))");
+            st.execute("CREATE TABLE ddl_it.doomed (id INT PRIMARY KEY, v INT)");
+            st.execute("CREATE TABLE ddl_it.moving (id INT PRIMARY KEY, v INT)");
+            st.execute("INSERT INTO ddl_it.doomed VALUES (1, 1), (2, 2)");
+            st.execute("INSERT INTO ddl_it.moving VALUES (1, 10), (2, 20)");
             for (int i = 1; i <= 200; i++) {
                 st.execute("INSERT INTO ddl_it.main VALUES (" + i + ", " + i + ", 'b" + i + "', NOW())");
                 if (i <= 100) {
@@ -86,6 +91,11 @@ class SchemaChangeIT {
             st.execute("UPDATE fresh SET x = 'yy' WHERE id = 2");
             st.execute("TRUNCATE TABLE trunc");
             st.execute("INSERT INTO trunc VALUES (5, 'after 5'), (500, 'after 500')");
+            st.execute("ALTER TABLE main RENAME COLUMN b TO bee");
+            st.execute("UPDATE main SET bee = 'renamed' WHERE id % 13 = 0");
+            st.execute("DROP TABLE doomed");
+            st.execute("RENAME TABLE moving TO moved");
+            st.execute("UPDATE moved SET v = v + 1 WHERE id = 2");
             st.execute("CREATE TABLE ddl_other.elsewhere (id INT PRIMARY KEY, v INT)");
             st.execute("ALTER TABLE ddl_other.elsewhere ADD COLUMN w INT");
             st.execute("INSERT INTO ddl_other.elsewhere VALUES (1, 1, 1)");
@@ -94,6 +104,10 @@ class SchemaChangeIT {
             assertSameColumns(c, clickhouse, "main");
             assertSameColumns(c, clickhouse, "fresh");
             assertThat(PipelineTestSupport.clickhouse(clickhouse, "SELECT count() FROM ddl_it.trunc")).isEqualTo("2");
+            assertThat(PipelineTestSupport.clickhouse(clickhouse, "SELECT count() FROM system.tables WHERE database = 'ddl_it' "
+                    + "AND name IN ('doomed', 'doomed__versions', 'moving', 'moving__versions')")).isEqualTo("0");
+            assertThat(PipelineTestSupport.clickhouse(clickhouse, "SELECT count() FROM ddl_it.main WHERE bee LIKE 'b%'"))
+                    .as("stored rows keep their values under the new column name").isNotEqualTo("0");
 
             pipeline.destroyForcibly(); // kill -9 right after the DDL: nothing lost, nothing applied twice
             pipeline.waitFor(30, TimeUnit.SECONDS);

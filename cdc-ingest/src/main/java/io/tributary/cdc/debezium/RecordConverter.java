@@ -32,8 +32,11 @@ public final class RecordConverter {
 
     private final Map<Schema, TableSchema> schemaCache = new ConcurrentHashMap<>();
 
-    /** The change event, or {@code null} for records that carry no row (heartbeats, DDL, tombstones). */
+    /** The change event, or {@code null} for records that carry nothing to apply (heartbeats, tombstones). */
     public ChangeEvent convert(SourceRecord record) {
+        if (record.value() instanceof Struct change && change.schema().field("ddl") != null) {
+            return ddl(change);
+        }
         if (!(record.value() instanceof Struct envelope) || envelope.schema().field("op") == null) {
             return null;
         }
@@ -103,6 +106,29 @@ public final class RecordConverter {
                     + CLICKHOUSE_MIN_DATE + " to " + CLICKHOUSE_MAX_DATE + "). Nothing was written for this change. "
                     + "Correct the value in MySQL (or leave the table out of source.mysql.tables) and restart.");
         }
+    }
+
+    /** A schema change record: the statement and the first table Debezium says it touches. */
+    private static ChangeEvent ddl(Struct change) {
+        Struct source = change.getStruct("source");
+        Object snapshot = source.schema().field("snapshot") == null ? null : source.get("snapshot");
+        if (snapshot != null && !"false".equals(snapshot.toString())) {
+            // The snapshot replays DROP TABLE IF EXISTS + CREATE TABLE for every table to rebuild the schema:
+            // not something that happened to the data.
+            return null;
+        }
+        String database = change.getString("databaseName");
+        String table = "";
+        Object changes = change.schema().field("tableChanges") == null ? null : change.get("tableChanges");
+        if (changes instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Struct first) {
+            String id = first.getString("id"); // "db"."table"
+            int dot = id.lastIndexOf("\".\"");
+            table = dot < 0 ? id.replace("\"", "") : id.substring(dot + 3, id.length() - 1);
+        }
+        Integer row = source.schema().field("row") == null ? null : source.getInt32("row");
+        SourcePosition position = SourcePosition.binlog(source.getString("file"), source.getInt64("pos"), row == null ? 0 : row);
+        Long ts = source.getInt64("ts_ms");
+        return ChangeEvent.ddl(database == null ? "" : database, table, position, ts == null ? 0 : ts, change.getString("ddl"));
     }
 
     /** A table-level event: the row schema comes from the envelope (no row), the position from the source. */

@@ -13,7 +13,9 @@ public final class ChangeEvent {
     public enum Op {
         SNAPSHOT, INSERT, UPDATE, DELETE,
         /** TRUNCATE TABLE: every row of the table at an earlier position is gone; values are all null. */
-        TRUNCATE;
+        TRUNCATE,
+        /** A DDL statement ({@link #ddl()}) on a captured database: renames and drops; no columns, no values. */
+        DDL;
 
         public boolean isDelete() {
             return this == DELETE;
@@ -27,9 +29,16 @@ public final class ChangeEvent {
     private final long sourceTimestampMs;
     private final TableSchema schema;
     private final String[] values;
+    private final String ddl;
 
     public ChangeEvent(String database, String table, Op op, SourcePosition position, long sourceTimestampMs,
                        TableSchema schema, String[] values) {
+        this(database, table, op, position, sourceTimestampMs, schema, values, null);
+    }
+
+    private ChangeEvent(String database, String table, Op op, SourcePosition position, long sourceTimestampMs,
+                        TableSchema schema, String[] values, String ddl) {
+        this.ddl = ddl;
         this.database = Objects.requireNonNull(database, "database");
         this.table = Objects.requireNonNull(table, "table");
         this.op = Objects.requireNonNull(op, "op");
@@ -42,6 +51,16 @@ public final class ChangeEvent {
                     + schema.columns().size() + " columns");
         }
     }
+
+    /** A DDL statement as MySQL logged it, run in {@code database}; {@code table} is the first table it names. */
+    public static ChangeEvent ddl(String database, String table, SourcePosition position, long sourceTimestampMs,
+                                  String statement) {
+        return new ChangeEvent(database, table, Op.DDL, position, sourceTimestampMs, new TableSchema(java.util.List.of()),
+                new String[0], Objects.requireNonNull(statement, "statement"));
+    }
+
+    /** The statement of a {@link Op#DDL} event, else null. */
+    public String ddl() { return ddl; }
 
     public String database() { return database; }
 
@@ -77,7 +96,8 @@ public final class ChangeEvent {
             return false;
         }
         return database.equals(e.database) && table.equals(e.table) && op == e.op && position.equals(e.position)
-                && sourceTimestampMs == e.sourceTimestampMs && schema.equals(e.schema) && Arrays.equals(values, e.values);
+                && sourceTimestampMs == e.sourceTimestampMs && schema.equals(e.schema) && Arrays.equals(values, e.values)
+                && Objects.equals(ddl, e.ddl);
     }
 
     @Override
@@ -87,6 +107,6 @@ public final class ChangeEvent {
 
     @Override
     public String toString() {
-        return op + " " + qualifiedTable() + " @" + position + " " + Arrays.toString(values);
+        return op + " " + qualifiedTable() + " @" + position + " " + (ddl != null ? ddl : Arrays.toString(values));
     }
 }

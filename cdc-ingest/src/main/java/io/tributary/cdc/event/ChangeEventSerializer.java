@@ -69,6 +69,9 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
         for (int i = 0; i < columns.size(); i++) {
             StringValue.writeString(e.value(i), out);
         }
+        if (e.op() == ChangeEvent.Op.DDL) {
+            StringValue.writeString(e.ddl(), out);
+        }
     }
 
     @Override
@@ -93,6 +96,9 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
         String[] values = new String[n];
         for (int i = 0; i < n; i++) {
             values[i] = StringValue.readString(in);
+        }
+        if (op == ChangeEvent.Op.DDL) {
+            return ChangeEvent.ddl(database, table, position, ts, StringValue.readString(in));
         }
         return new ChangeEvent(database, table, op, position, ts, new TableSchema(columns), values);
     }

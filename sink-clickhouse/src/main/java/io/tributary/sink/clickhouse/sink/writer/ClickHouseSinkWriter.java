@@ -9,6 +9,7 @@ import io.tributary.sink.clickhouse.schema.StatusTable;
 import io.tributary.sink.clickhouse.schema.TableDdl;
 import io.tributary.sink.clickhouse.schema.TableNames;
 import io.tributary.sink.clickhouse.schema.TruncationsTable;
+import io.tributary.sink.clickhouse.schema.DdlStatements;
 import io.tributary.sink.clickhouse.schema.ClickHouseTypeMapping;
 import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
 import java.io.ByteArrayOutputStream;
@@ -40,6 +41,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
     private final Map<String, TableSchema> appliedSchemas = new HashMap<>();
     private final Set<String> sweptSnapshots = new HashSet<>();
     private final Map<String, Long> lastFlushAt = new HashMap<>();
+    private final DdlApplier ddl;
     private int bufferedRows;
     private RuntimeException timerFailure;
 
@@ -48,6 +50,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         this.client = config.client();
         this.timers = timers;
         this.retrier = new Retrier(config.maxRetries(), config.retryBackoff());
+        this.ddl = new DdlApplier(config, appliedSchemas);
         retrier.run("creating the status table", () -> {
             client.query(TableDdl.createDatabase(config.statusDatabase()));
             client.query(StatusTable.create(config.statusDatabase()));
@@ -76,6 +79,10 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
             truncate(event);
             return;
         }
+        if (event.op() == ChangeEvent.Op.DDL) {
+            applyDdl(event);
+            return;
+        }
         TableBuffer buffer = buffers.get(table);
         if (buffer != null && !buffer.schema.equals(event.schema())) {
             flushTable(buffer);
@@ -95,6 +102,22 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         if (++bufferedRows >= config.batchSize()) {
             flushAll();
         }
+    }
+
+    /**
+     * Renames and drops: everything buffered before the statement is stored first, in its old shape.
+     * Schemas the writer knew for the affected tables are forgotten or moved, so the next rows re-check.
+     */
+    private void applyDdl(ChangeEvent event) {
+        List<DdlStatements.Action> actions = DdlStatements.parse(event.database(), event.ddl());
+        if (actions.isEmpty()) {
+            return;
+        }
+        flushAll();
+        for (DdlStatements.Action action : actions) {
+            retrier.run("applying '" + event.ddl() + "' at " + event.position(), () -> ddl.apply(action));
+        }
+        buffers.clear();
     }
 
     /**
