@@ -12,7 +12,7 @@ class ChangeEventSerializerTest {
     void roundTripsEveryField() throws Exception {
         TableSchema schema = new TableSchema(List.of(
                 new ColumnSchema("id", "INT UNSIGNED", -1, -1, false, true),
-                new ColumnSchema("note", "TEXT", -1, -1, true, false),
+                new ColumnSchema("note", "TEXT", -1, -1, true, false, "a default"),
                 new ColumnSchema("blob", "BLOB", -1, -1, true, false)));
         String big = "x".repeat(100_000) + " ✨";
         ChangeEvent event = new ChangeEvent("db", "t", ChangeEvent.Op.DELETE,
@@ -24,5 +24,22 @@ class ChangeEventSerializerTest {
         assertThat(back).isEqualTo(event);
         assertThat(back.schema()).isEqualTo(schema);
         assertThat(back.key()).isEqualTo(event.key());
+        assertThat(back.schema().columns().get(1).defaultValue()).isEqualTo("a default");
+    }
+
+    @Test
+    void roundTripsTruncateAndDdlEvents() throws Exception {
+        TableSchema schema = new TableSchema(List.of(new ColumnSchema("id", "INT", -1, -1, false, true)));
+        ChangeEvent truncate = new ChangeEvent("db", "t", ChangeEvent.Op.TRUNCATE,
+                SourcePosition.binlog("binlog.000007", 99, 0), 5, schema, new String[] {null});
+        ChangeEvent ddl = ChangeEvent.ddl("db", "t", SourcePosition.binlog("binlog.000007", 120, 0), 6,
+                "ALTER TABLE t RENAME COLUMN a TO `b ✨`");
+        for (ChangeEvent event : List.of(truncate, ddl)) {
+            DataOutputSerializer out = new DataOutputSerializer(64);
+            ChangeEventSerializer.INSTANCE.serialize(event, out);
+            ChangeEvent back = ChangeEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+            assertThat(back).isEqualTo(event);
+            assertThat(back.ddl()).isEqualTo(event.ddl());
+        }
     }
 }
