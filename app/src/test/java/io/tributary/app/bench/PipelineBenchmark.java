@@ -1,0 +1,238 @@
+package io.tributary.app.bench;
+
+import io.tributary.localservers.ClickHouseServer;
+import io.tributary.localservers.FreePorts;
+import io.tributary.localservers.LocalClickHouse;
+import io.tributary.localservers.LocalMySql;
+import io.tributary.localservers.MySqlServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Pipeline benchmark (not a test): snapshot throughput, binlog catch-up and end-to-end freshness,
+ * with real MySQL and ClickHouse on this machine and the real jar as a separate process. Run with
+ * {@code bench/pipeline.sh} (arguments: rows, catch-up changes, freshness rate per second, seconds).
+ */
+public final class PipelineBenchmark {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    public static void main(String[] args) throws Exception {
+        int rows = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
+        int changes = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+        int rate = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
+        int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 30;
+        Path base = Path.of(".tributary", "bench-pipeline").toAbsolutePath();
+        deleteRecursively(base);
+        Files.createDirectories(base);
+        MySqlServer mysql = LocalMySql.start(base.resolve("mysql"));
+        ClickHouseServer clickhouse = LocalClickHouse.start(base.resolve("clickhouse"));
+        try {
+            run(mysql, clickhouse, base, rows, changes, rate, seconds);
+        } finally {
+            clickhouse.close();
+            mysql.close();
+        }
+    }
+
+    private static void run(MySqlServer mysql, ClickHouseServer clickhouse, Path base, int rows, int changes, int rate,
+                            int seconds) throws Exception {
+        System.out.printf("machine: %d cores; MySQL 8.0.31, ClickHouse 26.7 and the pipeline JVM on this box%n",
+                Runtime.getRuntime().availableProcessors());
+        try (Connection c = admin(mysql); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE bench");
+            st.execute("CREATE TABLE bench.events (id BIGINT PRIMARY KEY, account INT NOT NULL, amount DECIMAL(12,2) NOT NULL, "
+                    + "note VARCHAR(64), created DATETIME(6) NOT NULL)");
+            st.execute("SET SESSION cte_max_recursion_depth = 1000000");
+            long loadStart = System.nanoTime();
+            for (int from = 0; from < rows; from += 100_000) {
+                int n = Math.min(100_000, rows - from);
+                st.execute("INSERT INTO bench.events WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq "
+                        + "WHERE i < " + n + ") SELECT " + from + " + i, (" + from + " + i) % 10007, ((" + from
+                        + " + i) % 100000) / 100, CONCAT('note ', " + from + " + i), NOW(6) FROM seq");
+            }
+            System.out.printf("loaded %,d rows into MySQL in %.1f s%n", rows, seconds(loadStart));
+        }
+        Path config = base.resolve("tributary.yaml");
+        Files.writeString(config, String.join("\n", "source:", "  mysql:", "    host: " + mysql.host(),
+                "    port: " + mysql.port(), "    user: " + mysql.cdc().user(), "    databases: [bench]",
+                "sink:", "  clickhouse:", "    url: " + clickhouse.httpUrl(), "api:", "  port: " + FreePorts.find(),
+                "state:", "  dir: " + base.resolve("state"), ""));
+        Map<String, String> env = Map.of("TRIBUTARY_SOURCE_MYSQL_PASSWORD", mysql.cdc().password(),
+                "TRIBUTARY_API_TOKENS", "bench");
+
+        // 1. Snapshot
+        long start = System.nanoTime();
+        Process pipeline = start(config, env, base.resolve("run1.log"));
+        long firstRow = await(clickhouse, "SELECT count() FROM bench.events__versions", rows, pipeline);
+        double snapshotSeconds = seconds(start);
+        double streaming = seconds(firstRow);
+        System.out.printf("snapshot: %,d rows in %.1f s from process start (JVM, Flink, Debezium start included) = %,.0f rows/s;"
+                        + " %.1f s from the first row stored to the last = %,.0f rows/s; pipeline RSS %d MiB%n", rows,
+                snapshotSeconds, rows / snapshotSeconds, streaming, rows / streaming, rssMiB(pipeline));
+
+        // 2. Binlog catch-up: changes made while the pipeline is stopped
+        pipeline.destroy();
+        pipeline.waitFor(120, TimeUnit.SECONDS);
+        try (Connection c = admin(mysql); Statement st = c.createStatement()) {
+            for (int from = 1; from <= changes; from += 10_000) {
+                st.executeUpdate("UPDATE bench.events SET amount = amount + 1, note = 'changed' WHERE id BETWEEN " + from
+                        + " AND " + Math.min(changes, from + 9_999));
+            }
+        }
+        start = System.nanoTime();
+        pipeline = start(config, env, base.resolve("run2.log"));
+        long firstChange = await(clickhouse, "SELECT count() FROM bench.events__versions WHERE note = 'changed'", changes,
+                pipeline);
+        double catchUp = seconds(start);
+        double catchUpStreaming = seconds(firstChange);
+        System.out.printf("catch-up: %,d binlog row changes in %.1f s from process start (restored from checkpoint) = %,.0f "
+                        + "events/s; %.1f s from the first change stored to the last = %,.0f events/s; pipeline RSS %d MiB%n",
+                changes, catchUp, changes / catchUp, catchUpStreaming, changes / catchUpStreaming, rssMiB(pipeline));
+
+        // 3. Freshness at a sustained rate: MySQL commit -> row readable in ClickHouse
+        List<Long> freshness = Collections.synchronizedList(new ArrayList<>());
+        long nextId = rows + 1L;
+        int batch = Math.max(1, rate / 20);
+        try (Connection c = admin(mysql); Statement st = c.createStatement()) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            List<long[]> pending = new ArrayList<>(); // {last id, commit nanos}
+            long tick = System.nanoTime();
+            while (System.nanoTime() < end) {
+                StringBuilder values = new StringBuilder();
+                for (int i = 0; i < batch; i++, nextId++) {
+                    values.append(i == 0 ? "" : ",").append('(').append(nextId).append(", 1, 1.00, 'fresh', NOW(6))");
+                }
+                st.executeUpdate("INSERT INTO bench.events VALUES " + values);
+                pending.add(new long[] {nextId - 1, System.nanoTime()});
+                long visible = Long.parseLong(scalar(clickhouse, "SELECT max(id) FROM bench.events__versions"));
+                long now = System.nanoTime();
+                pending.removeIf(p -> {
+                    if (p[0] <= visible) {
+                        freshness.add(TimeUnit.NANOSECONDS.toMillis(now - p[1]));
+                        return true;
+                    }
+                    return false;
+                });
+                tick += TimeUnit.MILLISECONDS.toNanos(50);
+                long sleep = tick - System.nanoTime();
+                if (sleep > 0) {
+                    TimeUnit.NANOSECONDS.sleep(sleep);
+                }
+            }
+            long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!pending.isEmpty() && System.nanoTime() < drainEnd) {
+                long visible = Long.parseLong(scalar(clickhouse, "SELECT max(id) FROM bench.events__versions"));
+                long now = System.nanoTime();
+                pending.removeIf(p -> {
+                    if (p[0] <= visible) {
+                        freshness.add(TimeUnit.NANOSECONDS.toMillis(now - p[1]));
+                        return true;
+                    }
+                    return false;
+                });
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+        }
+        List<Long> sorted = new ArrayList<>(freshness);
+        Collections.sort(sorted);
+        System.out.printf("freshness at %,d rows/s for %d s (%d batches of %d, polled every 50 ms; resolution ~50 ms): "
+                        + "p50 %d ms, p95 %d ms, p99 %d ms, max %d ms; pipeline RSS %d MiB%n", rate, seconds, sorted.size(),
+                batch, pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), sorted.get(sorted.size() - 1), rssMiB(pipeline));
+        pipeline.destroy();
+        pipeline.waitFor(120, TimeUnit.SECONDS);
+    }
+
+    private static Process start(Path config, Map<String, String> env, Path log) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx768m", "-jar", Path.of("app/target/tributary.jar").toAbsolutePath().toString(),
+                "run", "--config", config.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    /** Polls until the count reaches {@code target}; returns when the first row was seen (nanos). */
+    private static long await(ClickHouseServer clickhouse, String countSql, long target, Process pipeline) throws Exception {
+        long firstSeen = 0;
+        while (true) {
+            String n = scalarOrEmpty(clickhouse, countSql);
+            long count = n.isEmpty() ? 0 : Long.parseLong(n);
+            if (count > 0 && firstSeen == 0) {
+                firstSeen = System.nanoTime();
+            }
+            if (count >= target) {
+                return firstSeen;
+            }
+            requireAlive(pipeline);
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    private static void requireAlive(Process pipeline) {
+        if (!pipeline.isAlive()) {
+            throw new IllegalStateException("the pipeline exited with " + pipeline.exitValue() + "; see .tributary/bench-pipeline/run*.log");
+        }
+    }
+
+    private static String scalar(ClickHouseServer clickhouse, String sql) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(clickhouse.httpUrl() + "/"))
+                .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(r.body());
+        }
+        return r.body().trim();
+    }
+
+    private static String scalarOrEmpty(ClickHouseServer clickhouse, String sql) throws Exception {
+        try {
+            return scalar(clickhouse, sql);
+        } catch (IllegalStateException e) {
+            return ""; // table not created yet
+        }
+    }
+
+    private static long pct(List<Long> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    private static long rssMiB(Process p) {
+        try {
+            String status = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
+            for (String line : status.split("\n")) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (Exception e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static Connection admin(MySqlServer mysql) throws Exception {
+        return DriverManager.getConnection(mysql.jdbcUrl(""), mysql.admin().user(), mysql.admin().password());
+    }
+
+    private static void deleteRecursively(Path dir) throws Exception {
+        if (Files.exists(dir)) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
