@@ -3,7 +3,6 @@ package io.tributary.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.localservers.ClickHouseServer;
-import io.tributary.localservers.FreePorts;
 import io.tributary.localservers.MySqlServer;
 import io.tributary.localservers.SharedServers;
 import java.nio.file.Files;
@@ -12,7 +11,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
@@ -36,16 +34,11 @@ class BinlogPurgedIT {
         }
         PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS purge_it");
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "purge-");
-        Path config = dir.resolve("tributary.yaml");
-        Files.writeString(config, String.join("\n", "source:", "  mysql:", "    host: " + mysql.host(),
-                "    port: " + mysql.port(), "    user: " + mysql.cdc().user(), "    databases: [purge_it]",
-                "sink:", "  clickhouse:", "    url: " + clickhouse.httpUrl(), "    status-database: tributary_purge",
-                "api:", "  port: " + FreePorts.find(), "state:", "  dir: " + dir.resolve("state"),
-                "  checkpoint-interval: 1s", ""));
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("TRIBUTARY_SOURCE_MYSQL_PASSWORD", mysql.cdc().password());
-        env.put("TRIBUTARY_API_TOKENS", "purge");
-        Configuration conf = TributaryConfig.load(config, env);
+        PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "purge_it", "purge",
+                Map.of("sink.clickhouse.status-database", "tributary_purge", "state.checkpoint-interval", "1s"));
+        Path config = setup.file();
+        Map<String, String> env = setup.env();
+        Configuration conf = setup.conf();
 
         Process pipeline = PipelineTestSupport.startPipeline(config, env, dir.resolve("run1.log"));
         PipelineTestSupport.awaitEqual(conf, 120);

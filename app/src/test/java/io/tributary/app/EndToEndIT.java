@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -37,16 +36,12 @@ class EndToEndIT {
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "e2e-");
         int apiPort = FreePorts.find();
         String token = "e2e-" + System.nanoTime();
-        Path config = dir.resolve("tributary.yaml");
-        Files.writeString(config, String.join("\n", "source:", "  mysql:", "    host: " + mysql.host(),
-                "    port: " + mysql.port(), "    user: " + mysql.cdc().user(), "    databases: [sakila]",
-                "sink:", "  clickhouse:", "    url: " + clickhouse.httpUrl(), "api:", "  port: " + apiPort,
-                "  endpoints-dir: " + Path.of("..", "sql", "endpoints").toAbsolutePath().normalize(),
-                "state:", "  dir: " + dir.resolve("state"), "  checkpoint-interval: 1s", ""));
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("TRIBUTARY_SOURCE_MYSQL_PASSWORD", mysql.cdc().password());
-        env.put("TRIBUTARY_API_TOKENS", token);
-        Configuration conf = TributaryConfig.load(config, env);
+        PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "sakila", token,
+                Map.of("api.port", Integer.toString(apiPort), "state.checkpoint-interval", "1s",
+                        "api.endpoints-dir", Path.of("..", "sql", "endpoints").toAbsolutePath().normalize().toString()));
+        Path config = setup.file();
+        Map<String, String> env = setup.env();
+        Configuration conf = setup.conf();
 
         long started = System.nanoTime();
         Process pipeline = PipelineTestSupport.startPipeline(config, env, dir.resolve("run1.log"));

@@ -3,7 +3,6 @@ package io.tributary.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.localservers.ClickHouseServer;
-import io.tributary.localservers.FreePorts;
 import io.tributary.localservers.MySqlServer;
 import io.tributary.localservers.SharedServers;
 import java.nio.file.Files;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -36,15 +34,10 @@ class InterruptedSnapshotIT {
                     + "SELECT n, CONCAT('value ', n), n / 100, TIMESTAMP('2024-01-01') + INTERVAL n SECOND FROM seq");
         }
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "snapshot-kill-");
-        Path config = dir.resolve("tributary.yaml");
-        Files.writeString(config, String.join("\n", "source:", "  mysql:", "    host: " + mysql.host(),
-                "    port: " + mysql.port(), "    user: " + mysql.cdc().user(), "    databases: [bulk]",
-                "sink:", "  clickhouse:", "    url: " + clickhouse.httpUrl(), "    batch-size: 5000",
-                "api:", "  port: " + FreePorts.find(), "state:", "  dir: " + dir.resolve("state"),
-                "  checkpoint-interval: 500ms", ""));
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("TRIBUTARY_SOURCE_MYSQL_PASSWORD", mysql.cdc().password());
-        env.put("TRIBUTARY_API_TOKENS", "t");
+        PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "bulk", "t",
+                Map.of("sink.clickhouse.batch-size", "5000", "state.checkpoint-interval", "500ms"));
+        Path config = setup.file();
+        Map<String, String> env = setup.env();
 
         Process first = PipelineTestSupport.startPipeline(config, env, dir.resolve("run1.log"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
@@ -67,7 +60,7 @@ class InterruptedSnapshotIT {
             st.executeUpdate("UPDATE items SET v = 'changed while down' WHERE id BETWEEN 5001 AND 6000");
         }
         Process second = PipelineTestSupport.startPipeline(config, env, dir.resolve("run2.log"));
-        var conf = TributaryConfig.load(config, env);
+        var conf = setup.conf();
         try {
             PipelineTestSupport.awaitEqual(conf, 240);
             assertThat(count(clickhouse, "SELECT count() FROM bulk.items WHERE id <= 5000")).isZero();

@@ -3,7 +3,6 @@ package io.tributary.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.localservers.ClickHouseServer;
-import io.tributary.localservers.FreePorts;
 import io.tributary.localservers.MySqlServer;
 import io.tributary.localservers.SharedServers;
 import java.nio.file.Files;
@@ -12,7 +11,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -44,17 +42,12 @@ class OutageIT {
         }
         PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS outage_it");
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "outage-");
-        Path config = dir.resolve("tributary.yaml");
-        Files.writeString(config, String.join("\n", "source:", "  mysql:", "    host: " + mysql.host(),
-                "    port: " + mysql.port(), "    user: " + mysql.cdc().user(), "    databases: [outage_it]",
-                "sink:", "  clickhouse:", "    url: " + clickhouse.httpUrl(), "    status-database: tributary_outage",
-                "    max-retries: 3", "    retry-backoff: 200ms",
-                "api:", "  port: " + FreePorts.find(), "state:", "  dir: " + dir.resolve("state"),
-                "  checkpoint-interval: 1s", ""));
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("TRIBUTARY_SOURCE_MYSQL_PASSWORD", mysql.cdc().password());
-        env.put("TRIBUTARY_API_TOKENS", "outage");
-        Configuration conf = TributaryConfig.load(config, env);
+        PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "outage_it", "outage",
+                Map.of("sink.clickhouse.status-database", "tributary_outage", "sink.clickhouse.max-retries", "3",
+                        "sink.clickhouse.retry-backoff", "200ms", "state.checkpoint-interval", "1s"));
+        Path config = setup.file();
+        Map<String, String> env = setup.env();
+        Configuration conf = setup.conf();
         Path log = dir.resolve("run.log");
         Process pipeline = PipelineTestSupport.startPipeline(config, env, log);
         Random random = new Random(7);

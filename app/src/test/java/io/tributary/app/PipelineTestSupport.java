@@ -21,6 +21,34 @@ final class PipelineTestSupport {
 
     private PipelineTestSupport() {}
 
+    /** A test's configuration file (flat dotted keys), the environment holding its secrets, and the loaded result. */
+    record TestConfig(Path file, Map<String, String> env, Configuration conf) {}
+
+    /**
+     * Writes {@code dir/tributary.yaml} capturing {@code database} into the shared servers' ClickHouse,
+     * with the API on a free port, state under {@code dir/state}, and {@code settings} on top.
+     */
+    static TestConfig configure(Path dir, io.tributary.localservers.MySqlServer mysql, ClickHouseServer clickhouse,
+                                String database, String token, Map<String, String> settings) throws Exception {
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        keys.put("source.mysql.host", mysql.host());
+        keys.put("source.mysql.port", Integer.toString(mysql.port()));
+        keys.put("source.mysql.user", mysql.cdc().user());
+        keys.put("source.mysql.databases", "[" + database + "]");
+        keys.put("sink.clickhouse.url", clickhouse.httpUrl());
+        keys.put("api.port", Integer.toString(io.tributary.localservers.FreePorts.find()));
+        keys.put("state.dir", dir.resolve("state").toString());
+        keys.putAll(settings);
+        StringBuilder yaml = new StringBuilder();
+        keys.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
+        Path file = dir.resolve("tributary.yaml");
+        java.nio.file.Files.writeString(file, yaml);
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.put("TRIBUTARY_SOURCE_MYSQL_PASSWORD", mysql.cdc().password());
+        env.put("TRIBUTARY_API_TOKENS", token);
+        return new TestConfig(file, env, TributaryConfig.load(file, env));
+    }
+
     static Process startPipeline(Path config, Map<String, String> env, Path log) throws Exception {
         return startPipeline(config, env, log, java.util.List.of());
     }

@@ -3,7 +3,6 @@ package io.tributary.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.localservers.ClickHouseServer;
-import io.tributary.localservers.FreePorts;
 import io.tributary.localservers.MySqlServer;
 import io.tributary.localservers.SharedServers;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -56,16 +54,11 @@ class SchemaChangeIT {
         }
         PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS ddl_it");
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "ddl-");
-        Path config = dir.resolve("tributary.yaml");
-        Files.writeString(config, String.join("\n", "source:", "  mysql:", "    host: " + mysql.host(),
-                "    port: " + mysql.port(), "    user: " + mysql.cdc().user(), "    databases: [ddl_it]",
-                "sink:", "  clickhouse:", "    url: " + clickhouse.httpUrl(), "    status-database: tributary_ddl",
-                "api:", "  port: " + FreePorts.find(), "state:", "  dir: " + dir.resolve("state"),
-                "  checkpoint-interval: 1s", ""));
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("TRIBUTARY_SOURCE_MYSQL_PASSWORD", mysql.cdc().password());
-        env.put("TRIBUTARY_API_TOKENS", "ddl");
-        Configuration conf = TributaryConfig.load(config, env);
+        PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "ddl_it", "ddl",
+                Map.of("sink.clickhouse.status-database", "tributary_ddl", "state.checkpoint-interval", "1s"));
+        Path config = setup.file();
+        Map<String, String> env = setup.env();
+        Configuration conf = setup.conf();
         Process pipeline = PipelineTestSupport.startPipeline(config, env, dir.resolve("run1.log"));
         Random random = new Random(3);
         try (Connection c = admin(mysql, "ddl_it"); Statement st = c.createStatement()) {

@@ -3,7 +3,6 @@ package io.tributary.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.localservers.ClickHouseServer;
-import io.tributary.localservers.FreePorts;
 import io.tributary.localservers.MySqlServer;
 import io.tributary.localservers.SharedServers;
 import java.nio.file.Files;
@@ -12,7 +11,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,15 +44,11 @@ class TypeMatrixIT {
         }
         PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS types_it");
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "types-");
-        Path config = dir.resolve("tributary.yaml");
-        Files.writeString(config, String.join("\n", "source:", "  mysql:", "    host: " + mysql.host(),
-                "    port: " + mysql.port(), "    user: " + mysql.cdc().user(), "    databases: [types_it]",
-                "sink:", "  clickhouse:", "    url: " + clickhouse.httpUrl(), "    status-database: tributary_types",
-                "api:", "  port: " + FreePorts.find(), "state:", "  dir: " + dir.resolve("state"), ""));
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("TRIBUTARY_SOURCE_MYSQL_PASSWORD", mysql.cdc().password());
-        env.put("TRIBUTARY_API_TOKENS", "types");
-        Configuration conf = TributaryConfig.load(config, env);
+        PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "types_it", "types",
+                Map.of("sink.clickhouse.status-database", "tributary_types"));
+        Path config = setup.file();
+        Map<String, String> env = setup.env();
+        Configuration conf = setup.conf();
         String globalZone = globalTimeZone(mysql);
         setGlobalTimeZone(mysql, "+05:30");
         Process pipeline = PipelineTestSupport.startPipeline(config, env, dir.resolve("run.log"),

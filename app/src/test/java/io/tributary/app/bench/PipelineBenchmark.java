@@ -117,15 +117,7 @@ public final class PipelineBenchmark {
                 }
                 st.executeUpdate("INSERT INTO bench.events VALUES " + values);
                 pending.add(new long[] {nextId - 1, System.nanoTime()});
-                long visible = Long.parseLong(scalar(clickhouse, "SELECT max(id) FROM bench.events__versions"));
-                long now = System.nanoTime();
-                pending.removeIf(p -> {
-                    if (p[0] <= visible) {
-                        freshness.add(TimeUnit.NANOSECONDS.toMillis(now - p[1]));
-                        return true;
-                    }
-                    return false;
-                });
+                collectVisible(clickhouse, pending, freshness);
                 tick += TimeUnit.MILLISECONDS.toNanos(50);
                 long sleep = tick - System.nanoTime();
                 if (sleep > 0) {
@@ -134,15 +126,7 @@ public final class PipelineBenchmark {
             }
             long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!pending.isEmpty() && System.nanoTime() < drainEnd) {
-                long visible = Long.parseLong(scalar(clickhouse, "SELECT max(id) FROM bench.events__versions"));
-                long now = System.nanoTime();
-                pending.removeIf(p -> {
-                    if (p[0] <= visible) {
-                        freshness.add(TimeUnit.NANOSECONDS.toMillis(now - p[1]));
-                        return true;
-                    }
-                    return false;
-                });
+                collectVisible(clickhouse, pending, freshness);
                 TimeUnit.MILLISECONDS.sleep(20);
             }
         }
@@ -153,6 +137,20 @@ public final class PipelineBenchmark {
                 batch, pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), sorted.get(sorted.size() - 1), rssMiB(pipeline));
         pipeline.destroy();
         pipeline.waitFor(120, TimeUnit.SECONDS);
+    }
+
+    /** Batches ({last id, commit nanos}) whose last row ClickHouse now returns: their freshness, in ms. */
+    private static void collectVisible(ClickHouseServer clickhouse, List<long[]> pending, List<Long> freshness)
+            throws Exception {
+        long visible = Long.parseLong(scalar(clickhouse, "SELECT max(id) FROM bench.events__versions"));
+        long now = System.nanoTime();
+        pending.removeIf(p -> {
+            if (p[0] <= visible) {
+                freshness.add(TimeUnit.NANOSECONDS.toMillis(now - p[1]));
+                return true;
+            }
+            return false;
+        });
     }
 
     private static Process start(Path config, Map<String, String> env, Path log) throws Exception {
