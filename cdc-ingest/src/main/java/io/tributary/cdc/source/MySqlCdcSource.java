@@ -91,8 +91,11 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
             return this;
         }
 
+        /** Validates the options and checks the server ({@link MySqlPreflight}) before any job starts. */
         public MySqlCdcSource build() {
-            return new MySqlCdcSource(MySqlSourceConfig.from(options));
+            MySqlSourceConfig config = MySqlSourceConfig.from(options);
+            MySqlPreflight.check(config);
+            return new MySqlCdcSource(config);
         }
     }
 }

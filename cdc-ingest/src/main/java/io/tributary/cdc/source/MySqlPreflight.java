@@ -1,0 +1,63 @@
+package io.tributary.cdc.source;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Checks, before the job starts, what Debezium would otherwise fail on later and less clearly:
+ * the server can be reached with the configured user, it is MySQL (not MariaDB), and its binlog is
+ * on, row-based with full row images. Each problem is reported with the setting to change.
+ */
+public final class MySqlPreflight {
+    private MySqlPreflight() {}
+
+    public static void check(MySqlSourceConfig config) {
+        String url = "jdbc:mysql://" + config.host() + ":" + config.port()
+                + "/?connectTimeout=10000&useSSL=false&allowPublicKeyRetrieval=true";
+        try (Connection c = DriverManager.getConnection(url, config.user(), config.password());
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT VERSION(), @@GLOBAL.log_bin, @@GLOBAL.binlog_format, "
+                     + "@@GLOBAL.binlog_row_image")) {
+            rs.next();
+            List<String> problems = problems(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
+            if (!problems.isEmpty()) {
+                throw new IllegalStateException("MySQL at " + config.host() + ":" + config.port() + " cannot be captured: "
+                        + String.join("; ", problems));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot connect to MySQL at " + config.host() + ":" + config.port() + " as '"
+                    + config.user() + "': " + e.getMessage() + " (check source.mysql.host, source.mysql.port, "
+                    + "source.mysql.user and the password in TRIBUTARY_SOURCE_MYSQL_PASSWORD)", e);
+        }
+    }
+
+    /** What is wrong with a server reporting these values; empty when it can be captured. */
+    static List<String> problems(String version, String logBin, String binlogFormat, String rowImage) {
+        List<String> problems = new ArrayList<>();
+        if (version != null && version.toLowerCase(Locale.ROOT).contains("mariadb")) {
+            problems.add("it is MariaDB " + version + ", whose binlog and GTIDs Debezium's MySQL connector does not read; "
+                    + "Tributary supports MySQL 8 only for now");
+            return problems;
+        }
+        if (version != null && !version.matches("^(8|9)\\..*")) {
+            problems.add("it is MySQL " + version + "; Tributary needs MySQL 8.0 or newer");
+        }
+        if (!"1".equals(logBin) && !"ON".equalsIgnoreCase(logBin)) {
+            problems.add("the binary log is off (set log_bin and restart MySQL)");
+        }
+        if (!"ROW".equalsIgnoreCase(binlogFormat)) {
+            problems.add("binlog_format is " + binlogFormat + " (set binlog_format = ROW)");
+        }
+        if (!"FULL".equalsIgnoreCase(rowImage)) {
+            problems.add("binlog_row_image is " + rowImage + " (set binlog_row_image = FULL: with " + rowImage
+                    + " images an update does not carry the whole row)");
+        }
+        return problems;
+    }
+}
