@@ -9,6 +9,7 @@ import io.tributary.sink.clickhouse.client.ClickHouseHttp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +81,16 @@ class ApiServerIT {
             assertThat(items.get("table").asText()).isEqualTo("items");
             assertThat(items.get("rows").asLong()).isEqualTo(2);
             assertThat(items.get("lag_ms").asLong()).isEqualTo(120);
+            // A row stored without a new batch recorded is not counted until the table's version moves on.
+            clickhouse.insert(ApiFixture.ITEMS.versions(), "id, name, store_id, _version, _deleted, _source_ts", "TabSeparated",
+                    "77\tlate\t1\t1\t0\t2024-01-01 00:00:00.000\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(JSON.readTree(client.get("/status", r -> r.header("Authorization", admin())).body().string())
+                    .get("tables").get(0).get("rows").asLong()).isEqualTo(2);
+            ApiFixture.recordProgress(clickhouse, 3000);
+            assertThat(JSON.readTree(client.get("/status", r -> r.header("Authorization", admin())).body().string())
+                    .get("tables").get(0).get("rows").asLong()).isEqualTo(3);
+            clickhouse.query("ALTER TABLE " + ApiFixture.ITEMS.versions() + " DELETE WHERE id = 77", Map.of("mutations_sync", "1"));
+            ApiFixture.recordProgress(clickhouse, 1000);
             var unknownRoute = client.get("/nothing-here");
             assertThat(unknownRoute.code()).isEqualTo(404);
             assertThat(unknownRoute.body().string()).contains("\"error\"");
