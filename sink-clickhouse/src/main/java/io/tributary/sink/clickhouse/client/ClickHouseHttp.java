@@ -60,17 +60,8 @@ public final class ClickHouseHttp {
      * it while ClickHouse is still sending. Errors before the first byte throw here.
      */
     public java.io.InputStream queryStream(String sql, Map<String, String> urlParameters) {
-        HttpRequest request = HttpRequest.newBuilder(uri(urlParameters)).timeout(timeout)
-                .header("Authorization", authorization).POST(HttpRequest.BodyPublishers.ofString(sql)).build();
-        HttpResponse<java.io.InputStream> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new ClickHouseException(-1, "ClickHouse at " + base + " is unreachable (" + e + ") for: " + abbreviate(sql), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClickHouseException(-1, "interrupted while talking to ClickHouse", e);
-        }
+        HttpResponse<java.io.InputStream> response = exchange(uri(urlParameters), HttpRequest.BodyPublishers.ofString(sql),
+                HttpResponse.BodyHandlers.ofInputStream(), sql);
         if (response.statusCode() != 200) {
             String text;
             try (java.io.InputStream in = response.body()) {
@@ -103,21 +94,26 @@ public final class ClickHouseHttp {
     }
 
     private byte[] send(URI uri, HttpRequest.BodyPublisher body, String what) {
+        HttpResponse<byte[]> response = exchange(uri, body, HttpResponse.BodyHandlers.ofByteArray(), what);
+        if (response.statusCode() != 200) {
+            throw error(response.headers(), new String(response.body(), StandardCharsets.UTF_8).trim(), what);
+        }
+        return response.body();
+    }
+
+    /** One authenticated POST; an unreachable server becomes code -1 (retriable). */
+    private <T> HttpResponse<T> exchange(URI uri, HttpRequest.BodyPublisher body, HttpResponse.BodyHandler<T> handler,
+                                         String what) {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Authorization", authorization).POST(body).build();
-        HttpResponse<byte[]> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request, handler);
         } catch (IOException e) {
             throw new ClickHouseException(-1, "ClickHouse at " + base + " is unreachable (" + e + ") for: " + abbreviate(what), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClickHouseException(-1, "interrupted while talking to ClickHouse", e);
         }
-        if (response.statusCode() != 200) {
-            throw error(response.headers(), new String(response.body(), StandardCharsets.UTF_8).trim(), what);
-        }
-        return response.body();
     }
 
     private static ClickHouseException error(java.net.http.HttpHeaders headers, String text, String what) {
