@@ -8,7 +8,6 @@ import io.tributary.localservers.SharedServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
@@ -26,7 +25,7 @@ class BinlogPurgedIT {
     void stopsWithRecoveryStepsThenRecovers() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
-        try (Connection c = admin(mysql); Statement st = c.createStatement()) {
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, ""); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS purge_it");
             st.execute("CREATE DATABASE purge_it");
             st.execute("CREATE TABLE purge_it.items (id INT PRIMARY KEY, v VARCHAR(40))");
@@ -45,7 +44,7 @@ class BinlogPurgedIT {
         pipeline.destroy();
         assertThat(pipeline.waitFor(120, TimeUnit.SECONDS)).isTrue();
 
-        try (Connection c = admin(mysql); Statement st = c.createStatement()) {
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, ""); Statement st = c.createStatement()) {
             st.execute("UPDATE purge_it.items SET v = 'changed while stopped' WHERE id = 2");
             st.execute("DELETE FROM purge_it.items WHERE id = 3");
             st.execute("FLUSH BINARY LOGS");
@@ -80,7 +79,4 @@ class BinlogPurgedIT {
         }
     }
 
-    private static Connection admin(MySqlServer mysql) throws Exception {
-        return DriverManager.getConnection(mysql.jdbcUrl(""), mysql.admin().user(), mysql.admin().password());
-    }
 }

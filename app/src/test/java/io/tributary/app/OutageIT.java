@@ -8,7 +8,6 @@ import io.tributary.localservers.SharedServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -28,7 +27,7 @@ class OutageIT {
     void convergesAfterClickHouseAndMySqlOutages() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
-        try (Connection c = admin(mysql, ""); Statement st = c.createStatement()) {
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, ""); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS outage_it");
             st.execute("CREATE DATABASE outage_it");
             st.execute("CREATE TABLE outage_it.orders (id INT PRIMARY KEY, amount DECIMAL(10,2) NOT NULL, "
@@ -56,13 +55,13 @@ class OutageIT {
 
             clickhouse.stopServer();
             long downSince = System.nanoTime();
-            try (Connection c = admin(mysql, "outage_it")) {
+            try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "outage_it")) {
                 applyChanges(c, random, 300);
             }
             sleepUntil(downSince, 40);
             assertThat(pipeline.isAlive()).as("the pipeline waits for ClickHouse instead of exiting").isTrue();
             clickhouse.startServer();
-            try (Connection c = admin(mysql, "outage_it")) {
+            try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "outage_it")) {
                 applyChanges(c, random, 100);
             }
             PipelineTestSupport.awaitEqual(conf, 180);
@@ -73,7 +72,7 @@ class OutageIT {
             Thread.sleep(15_000);
             assertThat(pipeline.isAlive()).as("the pipeline waits for MySQL instead of exiting").isTrue();
             mysql.startServer();
-            try (Connection c = admin(mysql, "outage_it")) {
+            try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "outage_it")) {
                 applyChanges(c, random, 200);
             }
             PipelineTestSupport.awaitEqual(conf, 180);
@@ -84,9 +83,6 @@ class OutageIT {
         }
     }
 
-    private static Connection admin(MySqlServer mysql, String database) throws SQLException {
-        return DriverManager.getConnection(mysql.jdbcUrl(database), mysql.admin().user(), mysql.admin().password());
-    }
 
     private static void sleepUntil(long sinceNanos, int seconds) throws InterruptedException {
         long left = sinceNanos + TimeUnit.SECONDS.toNanos(seconds) - System.nanoTime();

@@ -21,6 +21,12 @@ final class PipelineTestSupport {
 
     private PipelineTestSupport() {}
 
+    /** The MySQL admin user, connected to {@code database} ("" for none). */
+    static java.sql.Connection mysqlAdmin(io.tributary.localservers.MySqlServer mysql, String database)
+            throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(mysql.jdbcUrl(database), mysql.admin().user(), mysql.admin().password());
+    }
+
     /** A test's configuration file (flat dotted keys), the environment holding its secrets, and the loaded result. */
     record TestConfig(Path file, Map<String, String> env, Configuration conf) {}
 

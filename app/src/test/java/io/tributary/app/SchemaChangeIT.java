@@ -8,7 +8,6 @@ import io.tributary.localservers.SharedServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,7 +33,7 @@ class SchemaChangeIT {
     void followsSchemaChangesWhileStreaming() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
-        try (Connection c = admin(mysql, ""); Statement st = c.createStatement()) {
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, ""); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS ddl_it");
             st.execute("DROP DATABASE IF EXISTS ddl_other");
             st.execute("CREATE DATABASE ddl_it");
@@ -61,7 +60,7 @@ class SchemaChangeIT {
         Configuration conf = setup.conf();
         Process pipeline = PipelineTestSupport.startPipeline(config, env, dir.resolve("run1.log"));
         Random random = new Random(3);
-        try (Connection c = admin(mysql, "ddl_it"); Statement st = c.createStatement()) {
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "ddl_it"); Statement st = c.createStatement()) {
             PipelineTestSupport.awaitEqual(conf, 120);
             changeMain(st, random, 30);
             st.execute("ALTER TABLE main ADD COLUMN d INT NOT NULL DEFAULT 7");
@@ -148,7 +147,4 @@ class SchemaChangeIT {
         assertThat(clickhouseColumns).as("columns of the view ddl_it." + table).isEqualTo(String.join(",", mysqlColumns));
     }
 
-    private static Connection admin(MySqlServer mysql, String database) throws SQLException {
-        return DriverManager.getConnection(mysql.jdbcUrl(database), mysql.admin().user(), mysql.admin().password());
-    }
 }

@@ -8,7 +8,6 @@ import io.tributary.localservers.SharedServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +30,7 @@ class TypeMatrixIT {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
         List<TypeMatrix.TypeCase> cases = TypeMatrix.CASES;
-        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(""), mysql.admin().user(), mysql.admin().password());
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "");
              Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS types_it");
             st.execute("CREATE DATABASE types_it CHARACTER SET utf8mb4");
@@ -55,8 +54,7 @@ class TypeMatrixIT {
                 List.of("-Duser.timezone=Europe/Berlin"));
         try {
             PipelineTestSupport.awaitEqual(conf, 90);
-            try (Connection c = DriverManager.getConnection(mysql.jdbcUrl("types_it"), mysql.admin().user(),
-                    mysql.admin().password()); Statement st = c.createStatement()) {
+            try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "types_it"); Statement st = c.createStatement()) {
                 st.execute("SET time_zone = '+05:30'");
                 for (int t = 0; t < cases.size(); t++) {
                     insertRows(st, t, cases.get(t), 1000);
@@ -125,7 +123,7 @@ class TypeMatrixIT {
     }
 
     private static String globalTimeZone(MySqlServer mysql) throws Exception {
-        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(""), mysql.admin().user(), mysql.admin().password());
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "");
              Statement st = c.createStatement(); var rs = st.executeQuery("SELECT @@GLOBAL.time_zone")) {
             rs.next();
             return rs.getString(1);
@@ -133,7 +131,7 @@ class TypeMatrixIT {
     }
 
     private static void setGlobalTimeZone(MySqlServer mysql, String zone) throws Exception {
-        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(""), mysql.admin().user(), mysql.admin().password());
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "");
              Statement st = c.createStatement()) {
             st.execute("SET GLOBAL time_zone = '" + zone + "'");
         }
