@@ -61,7 +61,7 @@ public final class ApiServer implements AutoCloseable {
         EndpointAnswers answers = new EndpointAnswers(clickhouse, progress, new ResponseCache(settings.cacheEntries()),
                 settings.queryTimeout(), MAX_CACHED_ANSWER_BYTES);
         EndpointHandler endpoints = new EndpointHandler(catalog, answers, metrics, settings.maxRows());
-        TableQueries tables = new TableQueries(clickhouse, settings.maxRows());
+        TableQueries tables = new TableQueries(clickhouse, settings.maxRows(), settings.queryTimeout());
         StatusReport status = new StatusReport(clickhouse, progress, pipelineState);
         Access access = new Access(settings.clients(), metrics);
         String statusPage = resource("status.html");

@@ -19,8 +19,10 @@ final class TableQueries {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ClickHouseHttp clickhouse;
     private final int maxRows;
+    private final java.time.Duration queryTimeout;
 
-    TableQueries(ClickHouseHttp clickhouse, int maxRows) {
+    TableQueries(ClickHouseHttp clickhouse, int maxRows, java.time.Duration queryTimeout) {
+        this.queryTimeout = queryTimeout;
         this.clickhouse = clickhouse;
         this.maxRows = maxRows;
     }
@@ -75,10 +77,7 @@ final class TableQueries {
         }
         String order = columns.stream().filter(ColumnInfo::key).map(c -> TableNames.quote(c.name()))
                 .reduce((a, b) -> a + ", " + b).orElse("tuple()");
-        params.put("readonly", "1");
-        params.put("max_execution_time", "10");
-        params.put("max_result_rows", Integer.toString(maxRows));
-        params.put("output_format_json_quote_64bit_integers", "0");
+        params.putAll(io.tributary.api.query.EndpointAnswers.readOnlySettings(queryTimeout, maxRows));
         String sql = "SELECT * FROM " + new TableNames(database, table).view()
                 + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
                 + " ORDER BY " + order + " LIMIT " + limit + " OFFSET " + offset + " FORMAT JSON";
