@@ -64,6 +64,15 @@ public final class RecordConverter {
                 ? SourcePosition.snapshot(file, pos)
                 : SourcePosition.binlog(file, pos, source.getInt32("row"));
         Long ts = source.getInt64("ts_ms");
+        String[] values = rowValues(database, table, schema, rowSchema, row, position);
+        // FULL row images give the replaced row too: changelogs retract it, so views stay exact.
+        Struct replaced = op == ChangeEvent.Op.UPDATE ? envelope.getStruct("before") : null;
+        String[] before = replaced == null ? null : rowValues(database, table, schema, rowSchema, replaced, position);
+        return ChangeEvent.replacing(database, table, op, position, ts == null ? 0 : ts, schema, values, before);
+    }
+
+    private static String[] rowValues(String database, String table, TableSchema schema, Schema rowSchema, Struct row,
+                                      SourcePosition position) {
         List<ColumnSchema> columns = schema.columns();
         String[] values = new String[columns.size()];
         for (int i = 0; i < values.length; i++) {
@@ -79,7 +88,7 @@ public final class RecordConverter {
                         + " or make the column NULL.");
             }
         }
-        return new ChangeEvent(database, table, op, position, ts == null ? 0 : ts, schema, values);
+        return values;
     }
 
     /** ClickHouse's Date32 and DateTime64 hold 1900-01-01 .. 2299-12-31; MySQL allows 1000 .. 9999. */

@@ -7,7 +7,8 @@ import java.util.Objects;
  * One row change from MySQL, as it flows through the job. Values are canonical text
  * (integers and decimals in plain decimal form, temporal values as
  * {@code yyyy-MM-dd HH:mm:ss.ffffff} without zone shift for DATETIME and in UTC for TIMESTAMP,
- * bytes as lower-case hex); {@code null} is SQL NULL. A delete carries the row's last image.
+ * bytes as lower-case hex); {@code null} is SQL NULL. A delete carries the row's last image; an
+ * update also carries the image it replaced ({@link #before()}), which changelogs retract.
  */
 public final class ChangeEvent {
     public enum Op {
@@ -30,15 +31,21 @@ public final class ChangeEvent {
     private final TableSchema schema;
     private final String[] values;
     private final String ddl;
+    private final String[] before;
 
     public ChangeEvent(String database, String table, Op op, SourcePosition position, long sourceTimestampMs,
                        TableSchema schema, String[] values) {
-        this(database, table, op, position, sourceTimestampMs, schema, values, null);
+        this(database, table, op, position, sourceTimestampMs, schema, values, null, null);
     }
 
     private ChangeEvent(String database, String table, Op op, SourcePosition position, long sourceTimestampMs,
-                        TableSchema schema, String[] values, String ddl) {
+                        TableSchema schema, String[] values, String ddl, String[] before) {
         this.ddl = ddl;
+        this.before = before;
+        if (before != null && before.length != values.length) {
+            throw new IllegalArgumentException(database + "." + table + ": a before image of " + before.length
+                    + " values for " + values.length + " columns");
+        }
         this.database = Objects.requireNonNull(database, "database");
         this.table = Objects.requireNonNull(table, "table");
         this.op = Objects.requireNonNull(op, "op");
@@ -56,8 +63,26 @@ public final class ChangeEvent {
     public static ChangeEvent ddl(String database, String table, SourcePosition position, long sourceTimestampMs,
                                   String statement) {
         return new ChangeEvent(database, table, Op.DDL, position, sourceTimestampMs, new TableSchema(java.util.List.of()),
-                new String[0], Objects.requireNonNull(statement, "statement"));
+                new String[0], Objects.requireNonNull(statement, "statement"), null);
     }
+
+    /**
+     * A change that replaced the row image {@code before} (same schema): an UPDATE, or an enriched
+     * row emitted again. {@code before} may be null when nothing was there.
+     */
+    public static ChangeEvent replacing(String database, String table, Op op, SourcePosition position,
+                                        long sourceTimestampMs, TableSchema schema, String[] values, String[] before) {
+        return new ChangeEvent(database, table, op, position, sourceTimestampMs, schema, values, null,
+                before == null ? null : before.clone());
+    }
+
+    /** The row image this change replaced (UPDATE), or null: inserts, deletes and snapshot reads have none. */
+    public String[] before() { return before == null ? null : before.clone(); }
+
+    public boolean hasBefore() { return before != null; }
+
+    /** One value of the replaced image; only when {@link #hasBefore()}. */
+    public String beforeValue(int index) { return before[index]; }
 
     /** The statement of a {@link Op#DDL} event, else null. */
     public String ddl() { return ddl; }
@@ -97,7 +122,7 @@ public final class ChangeEvent {
         }
         return database.equals(e.database) && table.equals(e.table) && op == e.op && position.equals(e.position)
                 && sourceTimestampMs == e.sourceTimestampMs && schema.equals(e.schema) && Arrays.equals(values, e.values)
-                && Objects.equals(ddl, e.ddl);
+                && Objects.equals(ddl, e.ddl) && Arrays.equals(before, e.before);
     }
 
     @Override

@@ -72,6 +72,12 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
         if (e.op() == ChangeEvent.Op.DDL) {
             StringValue.writeString(e.ddl(), out);
         }
+        out.writeBoolean(e.hasBefore());
+        if (e.hasBefore()) {
+            for (int i = 0; i < columns.size(); i++) {
+                StringValue.writeString(e.beforeValue(i), out);
+            }
+        }
     }
 
     @Override
@@ -97,10 +103,18 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
         for (int i = 0; i < n; i++) {
             values[i] = StringValue.readString(in);
         }
-        if (op == ChangeEvent.Op.DDL) {
-            return ChangeEvent.ddl(database, table, position, ts, StringValue.readString(in));
+        String ddl = op == ChangeEvent.Op.DDL ? StringValue.readString(in) : null;
+        String[] before = null;
+        if (in.readBoolean()) {
+            before = new String[n];
+            for (int i = 0; i < n; i++) {
+                before[i] = StringValue.readString(in);
+            }
         }
-        return new ChangeEvent(database, table, op, position, ts, new TableSchema(columns), values);
+        if (ddl != null) {
+            return ChangeEvent.ddl(database, table, position, ts, ddl);
+        }
+        return ChangeEvent.replacing(database, table, op, position, ts, new TableSchema(columns), values, before);
     }
 
     @Override

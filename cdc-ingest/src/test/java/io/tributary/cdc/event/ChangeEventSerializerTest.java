@@ -42,4 +42,19 @@ class ChangeEventSerializerTest {
             assertThat(back.ddl()).isEqualTo(event.ddl());
         }
     }
+
+    @Test
+    void roundTripsTheReplacedImageOfAnUpdate() throws Exception {
+        TableSchema schema = new TableSchema(List.of(new ColumnSchema("id", "INT", -1, -1, false, true),
+                new ColumnSchema("note", "TEXT", -1, -1, true, false)));
+        ChangeEvent update = ChangeEvent.replacing("db", "t", ChangeEvent.Op.UPDATE,
+                SourcePosition.binlog("binlog.000007", 99, 1), 5, schema, new String[] {"1", "new"},
+                new String[] {"1", null});
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        ChangeEventSerializer.INSTANCE.serialize(update, out);
+        ChangeEvent back = ChangeEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertThat(back).isEqualTo(update);
+        assertThat(back.before()).containsExactly("1", null);
+        assertThat(back.values()).containsExactly("1", "new");
+    }
 }
