@@ -1,12 +1,18 @@
 package io.tributary.app;
 
 import io.tributary.cdc.source.MySqlCdcSource;
+import io.tributary.cdc.source.MySqlSourceOptions;
 import io.tributary.job.TributaryJob;
+import io.tributary.job.TributaryJobOptions;
+import io.tributary.job.enrich.Enrichment;
+import io.tributary.job.enrich.EnrichmentResolver;
+import io.tributary.sink.clickhouse.sink.ClickHouseChangelogSink;
 import io.tributary.sink.clickhouse.sink.ClickHouseSink;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
@@ -62,7 +68,16 @@ public final class LocalPipeline {
                 config.get(TributaryConfig.PARALLELISM), flink);
         MySqlCdcSource source = MySqlCdcSource.builder().options(config).build();
         ClickHouseSink sink = ClickHouseSink.builder().options(config).build();
-        TributaryJob.build(env, source, sink);
+        ClickHouseChangelogSink changelogs = ClickHouseChangelogSink.builder().options(config).build();
+        List<Enrichment> enrichments = new EnrichmentResolver(config.get(MySqlSourceOptions.HOST),
+                config.get(MySqlSourceOptions.PORT), config.get(MySqlSourceOptions.USER),
+                config.get(MySqlSourceOptions.PASSWORD), config.get(MySqlSourceOptions.DATABASES))
+                .load(Path.of(config.get(TributaryJobOptions.ENRICHMENTS_DIR)));
+        changelogs.installViews(config.get(MySqlSourceOptions.DATABASES));
+        LOG.info("{} enrichment(s) {}, {} view(s) {}", enrichments.size(),
+                enrichments.stream().map(Enrichment::name).toList(), changelogs.views().size(),
+                changelogs.views().stream().map(v -> v.name()).toList());
+        TributaryJob.build(env, source, sink, changelogs, enrichments);
         job = env.executeAsync("tributary");
         return job;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tributary.cdc.source.MySqlSourceOptions;
+import io.tributary.job.TributaryJobOptions;
 import io.tributary.sink.clickhouse.sink.ClickHouseSinkOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ public final class TributaryConfig {
             ClickHouseSinkOptions.URL, ClickHouseSinkOptions.USER, ClickHouseSinkOptions.PASSWORD,
             ClickHouseSinkOptions.DATABASE, ClickHouseSinkOptions.STATUS_DATABASE, ClickHouseSinkOptions.BATCH_SIZE,
             ClickHouseSinkOptions.FLUSH_INTERVAL, ClickHouseSinkOptions.MAX_RETRIES, ClickHouseSinkOptions.RETRY_BACKOFF,
-            ClickHouseSinkOptions.REQUEST_TIMEOUT,
+            ClickHouseSinkOptions.REQUEST_TIMEOUT, ClickHouseSinkOptions.VIEWS_DIR, TributaryJobOptions.ENRICHMENTS_DIR,
             API_PORT, API_HOST, API_TOKENS, API_CLIENTS_FILE, API_RATE_LIMIT, API_ENDPOINTS_DIR, API_QUERY_TIMEOUT,
             API_CACHE_ENTRIES, API_MAX_ROWS, API_CLICKHOUSE_USER, API_CLICKHOUSE_PASSWORD,
             STATE_DIR, CHECKPOINT_INTERVAL, PARALLELISM);

@@ -3,30 +3,72 @@ package io.tributary.job;
 import io.tributary.cdc.event.ChangeEvent;
 import io.tributary.cdc.event.ChangeEventTypeInfo;
 import io.tributary.cdc.source.MySqlCdcSource;
+import io.tributary.job.enrich.EnrichFacts;
+import io.tributary.job.enrich.Enrichment;
+import io.tributary.sink.clickhouse.sink.ClickHouseChangelogSink;
 import io.tributary.sink.clickhouse.sink.ClickHouseSink;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The pipeline: MySQL snapshot + binlog (one reader) -> keyed by table and primary key ->
- * deduplicated by source position -> ClickHouse. Parallelism downstream of the reader comes from
- * the environment; per-key order holds because one reader feeds every key's partition.
+ * The pipeline. One binlog reader feeds three branches:
+ * <ul>
+ *   <li>keyed by table and primary key, deduplicated by source position, into the versioned
+ *       tables (parallel; per-key order holds because one reader feeds every key's partition);</li>
+ *   <li>per enrichment, in binlog order, into {@link EnrichFacts}, whose enriched rows go to
+ *       versioned tables of their own;</li>
+ *   <li>for tables analytics views read (plain or enriched), keyed by table into the changelog
+ *       sink, which keeps the views exact.</li>
+ * </ul>
  */
 public final class TributaryJob {
     private TributaryJob() {}
 
-    public static void build(StreamExecutionEnvironment env, MySqlCdcSource source, ClickHouseSink sink) {
+    public static void build(StreamExecutionEnvironment env, MySqlCdcSource source, ClickHouseSink sink,
+                             ClickHouseChangelogSink changelogSink, List<Enrichment> enrichments) {
         DataStream<ChangeEvent> changes = env.fromSource(source, WatermarkStrategy.noWatermarks(), "mysql-binlog")
                 .setParallelism(1)
                 .uid("mysql-binlog");
-        changes.keyBy(ChangeEvent::key, Types.STRING)
+        DataStream<ChangeEvent> current = changes.keyBy(ChangeEvent::key, Types.STRING)
                 .process(new DeduplicateByPosition(), ChangeEventTypeInfo.INSTANCE)
                 .uid("deduplicate-by-position")
-                .name("deduplicate-by-position")
-                .sinkTo(sink)
+                .name("deduplicate-by-position");
+
+        List<DataStream<ChangeEvent>> enriched = new ArrayList<>();
+        for (Enrichment enrichment : enrichments) {
+            String name = enrichment.name();
+            // Parallelism 1 keeps the reader's order up to the enrichment's single key.
+            enriched.add(changes.filter(enrichment::reads).setParallelism(1).name("reads " + name)
+                    .keyBy(e -> name, Types.STRING)
+                    .process(new EnrichFacts(enrichment), ChangeEventTypeInfo.INSTANCE)
+                    .uid("enrich-" + name)
+                    .name("enrich " + name));
+        }
+        DataStream<ChangeEvent> versioned = current;
+        for (DataStream<ChangeEvent> stream : enriched) {
+            versioned = versioned.union(stream.keyBy(ChangeEvent::key, Types.STRING));
+        }
+        versioned.sinkTo(sink)
                 .uid("clickhouse-sink")
                 .name("clickhouse");
+
+        Set<String> sources = changelogSink.sources();
+        if (sources.isEmpty()) {
+            return;
+        }
+        DataStream<ChangeEvent> logged = changes.filter(e -> sources.contains(e.table())).setParallelism(1)
+                .name("changes for views");
+        for (DataStream<ChangeEvent> stream : enriched) {
+            logged = logged.union(stream.filter(e -> sources.contains(e.table())).name("enriched changes for views"));
+        }
+        logged.keyBy(ChangeEvent::qualifiedTable, Types.STRING)
+                .sinkTo(changelogSink)
+                .uid("clickhouse-changelogs")
+                .name("clickhouse changelogs");
     }
 }

@@ -76,7 +76,12 @@ public final class ClickHouseHttp {
 
     /** {@code INSERT INTO table (columns) FORMAT format} with the given encoded rows. */
     public void insert(String qualifiedTable, String columnList, String format, byte[] rows) {
-        Map<String, String> params = new LinkedHashMap<>();
+        insert(qualifiedTable, columnList, format, rows, Map.of());
+    }
+
+    /** An insert with extra settings, e.g. {@code insert_deduplication_token} so a retry cannot store rows twice. */
+    public void insert(String qualifiedTable, String columnList, String format, byte[] rows, Map<String, String> settings) {
+        Map<String, String> params = new LinkedHashMap<>(settings);
         params.put("query", "INSERT INTO " + qualifiedTable + " (" + columnList + ") FORMAT " + format);
         params.put("input_format_null_as_default", "0");
         send(uri(params), HttpRequest.BodyPublishers.ofByteArray(rows), "INSERT INTO " + qualifiedTable);

@@ -20,9 +20,7 @@ public final class TableDdl {
     }
 
     public static String createVersionsTable(TableNames names, String mysqlTable, TableSchema schema) {
-        String columns = schema.columns().stream()
-                .map(c -> TableNames.quote(c.name()) + " " + ClickHouseTypeMapping.columnType(mysqlTable, c))
-                .collect(Collectors.joining(",\n  "));
+        String columns = columnDefinitions(mysqlTable, schema);
         String key = schema.columns().stream().filter(ColumnSchema::key).map(c -> TableNames.quote(c.name()))
                 .collect(Collectors.joining(", "));
         return "CREATE TABLE IF NOT EXISTS " + names.versions() + " (\n  " + columns + ",\n"
@@ -40,6 +38,13 @@ public final class TableDdl {
      * the table's last TRUNCATE (a marker in {@link TruncationsTable}, so replays and parallel writers
      * cannot bring truncated rows back).
      */
+    /** The MySQL columns with their ClickHouse types, for a CREATE TABLE. */
+    static String columnDefinitions(String mysqlTable, TableSchema schema) {
+        return schema.columns().stream()
+                .map(c -> TableNames.quote(c.name()) + " " + ClickHouseTypeMapping.columnType(mysqlTable, c))
+                .collect(Collectors.joining(",\n  "));
+    }
+
     public static String createView(TableNames names, TableSchema schema, String statusDatabase) {
         String columns = schema.columns().stream().map(c -> TableNames.quote(c.name())).collect(Collectors.joining(", "));
         return "CREATE OR REPLACE VIEW " + names.view() + " AS SELECT " + columns + " FROM " + names.versions()
@@ -52,14 +57,14 @@ public final class TableDdl {
      * New MySQL columns go to the end of the versions table (the view restores MySQL's order). Rows
      * stored before read MySQL's default, as MySQL's own rows do after ADD COLUMN.
      */
-    public static String addColumn(TableNames names, String mysqlTable, ColumnSchema column) {
-        return "ALTER TABLE " + names.versions() + " ADD COLUMN IF NOT EXISTS " + TableNames.quote(column.name())
+    public static String addColumn(String qualifiedTable, String mysqlTable, ColumnSchema column) {
+        return "ALTER TABLE " + qualifiedTable + " ADD COLUMN IF NOT EXISTS " + TableNames.quote(column.name())
                 + " " + ClickHouseTypeMapping.columnType(mysqlTable, column) + defaultClause(column);
     }
 
     /** A changed type or nullability (MODIFY COLUMN in MySQL): ClickHouse converts the stored values. */
-    public static String modifyColumn(TableNames names, String mysqlTable, ColumnSchema column) {
-        return "ALTER TABLE " + names.versions() + " MODIFY COLUMN " + TableNames.quote(column.name())
+    public static String modifyColumn(String qualifiedTable, String mysqlTable, ColumnSchema column) {
+        return "ALTER TABLE " + qualifiedTable + " MODIFY COLUMN " + TableNames.quote(column.name())
                 + " " + ClickHouseTypeMapping.columnType(mysqlTable, column) + defaultClause(column)
                 + " SETTINGS mutations_sync = 2";
     }

@@ -5,6 +5,13 @@ public record TableNames(String database, String table) {
     /** Suffix of the versioned table behind each user-facing view. */
     public static final String VERSIONS_SUFFIX = "__versions";
 
+    /** Suffix of the changelog (signed rows) of a table that analytics views read. */
+    public static final String CHANGES_SUFFIX = "__changes";
+
+    public String changes() {
+        return quote(database) + "." + quote(table + CHANGES_SUFFIX);
+    }
+
     public String view() {
         return quote(database) + "." + quote(table);
     }

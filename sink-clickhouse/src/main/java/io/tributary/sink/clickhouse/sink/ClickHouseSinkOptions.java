@@ -42,4 +42,9 @@ public final class ClickHouseSinkOptions {
 
     public static final ConfigOption<Duration> REQUEST_TIMEOUT = ConfigOptions.key("sink.clickhouse.request-timeout")
             .durationType().defaultValue(Duration.ofSeconds(120)).withDescription("Timeout of one HTTP request.");
+
+    public static final ConfigOption<String> VIEWS_DIR = ConfigOptions.key("sink.clickhouse.views-dir")
+            .stringType().defaultValue("sql/views")
+            .withDescription("Directory of analytics views (<name>.sql: '-- key:' header and a SELECT summing signed "
+                    + "changes); created, migrated and backfilled at start-up.");
 }

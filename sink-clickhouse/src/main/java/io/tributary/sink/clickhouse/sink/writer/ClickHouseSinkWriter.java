@@ -10,7 +10,6 @@ import io.tributary.sink.clickhouse.schema.TableDdl;
 import io.tributary.sink.clickhouse.schema.TableNames;
 import io.tributary.sink.clickhouse.schema.TruncationsTable;
 import io.tributary.sink.clickhouse.schema.DdlStatements;
-import io.tributary.sink.clickhouse.schema.ClickHouseTypeMapping;
 import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
 import java.io.ByteArrayOutputStream;
 import java.util.HashMap;
@@ -151,26 +150,8 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         retrier.run("creating or altering " + buffer.names.versions(), () -> {
             client.query(TableDdl.createDatabase(buffer.names.database()));
             client.query(TableDdl.createVersionsTable(buffer.names, buffer.mysqlTable, buffer.schema));
-            Map<String, String> existing = new HashMap<>();
-            for (String line : client.query("SELECT name, type FROM system.columns WHERE database = "
-                    + TableNames.literal(buffer.names.database()) + " AND table = "
-                    + TableNames.literal(buffer.names.table() + TableNames.VERSIONS_SUFFIX) + " FORMAT TSVRaw").split("\n")) {
-                String[] f = line.split("\t", 2);
-                if (f.length == 2) {
-                    existing.put(f[0], f[1]);
-                }
-            }
-            for (ColumnSchema column : buffer.schema.columns()) {
-                String type = existing.get(column.name());
-                if (type == null) {
-                    LOG.info("Adding column {} to {}", column.name(), buffer.names.versions());
-                    client.query(TableDdl.addColumn(buffer.names, buffer.mysqlTable, column));
-                } else if (!type.equals(ClickHouseTypeMapping.columnType(buffer.mysqlTable, column))) {
-                    LOG.info("Changing column {} of {} from {} to {}", column.name(), buffer.names.versions(), type,
-                            ClickHouseTypeMapping.columnType(buffer.mysqlTable, column));
-                    client.query(TableDdl.modifyColumn(buffer.names, buffer.mysqlTable, column));
-                }
-            }
+            ColumnSync.sync(client, buffer.names.database(), buffer.names.table() + TableNames.VERSIONS_SUFFIX,
+                    buffer.mysqlTable, buffer.schema);
             client.query(TableDdl.createView(buffer.names, buffer.schema, config.statusDatabase()));
         });
         appliedSchemas.put(buffer.mysqlTable, buffer.schema);
@@ -267,17 +248,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         }
 
         void append(ChangeEvent e) {
-            for (int i = 0; i < binary.length; i++) {
-                String v = e.value(i);
-                if (v == null) {
-                    TsvEncoder.writeNull(body);
-                } else if (binary[i]) {
-                    TsvEncoder.writeHexAsBytes(body, v);
-                } else {
-                    TsvEncoder.writeText(body, v);
-                }
-                body.write('\t');
-            }
+            TsvEncoder.writeValues(body, e.values(), binary);
             TsvEncoder.writeText(body, e.position().toVersionString());
             body.write('\t');
             body.write(e.op().isDelete() ? '1' : '0');

@@ -8,6 +8,21 @@ import java.util.HexFormat;
 final class TsvEncoder {
     private TsvEncoder() {}
 
+    /** One row's MySQL values, each followed by a tab. */
+    static void writeValues(ByteArrayOutputStream out, String[] values, boolean[] binary) {
+        for (int i = 0; i < binary.length; i++) {
+            String v = values[i];
+            if (v == null) {
+                writeNull(out);
+            } else if (binary[i]) {
+                writeHexAsBytes(out, v);
+            } else {
+                writeText(out, v);
+            }
+            out.write('\t');
+        }
+    }
+
     static void writeNull(ByteArrayOutputStream out) {
         out.write('\\');
         out.write('N');

@@ -1,0 +1,29 @@
+package io.tributary.sink.clickhouse.schema;
+
+import io.tributary.cdc.event.TableSchema;
+import java.util.List;
+
+/**
+ * The changelog of a table that analytics views read: every change as signed rows, the
+ * retraction of the replaced row ({@code _sign = -1}) and the new row ({@code _sign = +1}).
+ * Materialized views summing {@code x * _sign} therefore stay exact under updates and deletes.
+ */
+public final class ChangelogDdl {
+    /** Metadata columns after the MySQL columns. */
+    public static final List<String> METADATA_COLUMNS = List.of("_version", "_sign", "_key", "_source_ts");
+
+    private ChangelogDdl() {}
+
+    public static String createChangesTable(TableNames names, String mysqlTable, TableSchema schema) {
+        // The deduplication window makes a retried insert (same token) a no-op, and then its
+        // materialized views are not fed twice either.
+        return "CREATE TABLE IF NOT EXISTS " + names.changes() + " (\n  " + TableDdl.columnDefinitions(mysqlTable, schema)
+                + ",\n  `_version` UInt128 COMMENT 'binlog position of the change (as in the versions table)',\n"
+                + "  `_sign` Int8 COMMENT '+1: the row as it became; -1: the row it replaced or deleted',\n"
+                + "  `_key` UInt64 COMMENT 'hash of the primary key, identifies the row with _version and _sign',\n"
+                + "  `_source_ts` DateTime64(3, 'UTC') COMMENT 'when MySQL committed the change'\n"
+                + ") ENGINE = MergeTree\nORDER BY `_version`\nSETTINGS non_replicated_deduplication_window = 1000\n"
+                + "COMMENT " + TableNames.literal("Signed changes of " + mysqlTable + " that analytics views in "
+                + names.database() + " sum; the current rows are in the view " + names.view());
+    }
+}

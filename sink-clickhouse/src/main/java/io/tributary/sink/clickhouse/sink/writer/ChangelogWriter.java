@@ -1,0 +1,307 @@
+package io.tributary.sink.clickhouse.sink.writer;
+
+import io.tributary.cdc.event.ChangeEvent;
+import io.tributary.cdc.event.ColumnSchema;
+import io.tributary.cdc.event.SourcePosition;
+import io.tributary.cdc.event.TableSchema;
+import io.tributary.sink.clickhouse.client.ClickHouseHttp;
+import io.tributary.sink.clickhouse.schema.ChangelogDdl;
+import io.tributary.sink.clickhouse.schema.DdlStatements;
+import io.tributary.sink.clickhouse.schema.TableDdl;
+import io.tributary.sink.clickhouse.schema.TableNames;
+import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
+import io.tributary.sink.clickhouse.views.ViewDefinition;
+import io.tributary.sink.clickhouse.views.ViewInstaller;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the changelogs analytics views read ({@code <table>__changes}): for every streamed change
+ * the retraction of the replaced row and the new row; snapshot rows as additions. Its input is
+ * keyed by table, so this writer alone writes a table's changelog and views.
+ *
+ * <p>Exactly once into the changelog, although the job replays after a restart: a changelog row
+ * is identified by (version, sign, key hash). The first streamed change of a table after a start
+ * loads the identities stored at or after its version, and replayed rows found there are skipped.
+ * A retried insert carries the same deduplication token, so ClickHouse drops it if the first try
+ * landed. A snapshot (started again after a crash) first removes changelog rows at or before its
+ * position and rebuilds the views.
+ */
+public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
+    private static final Logger LOG = LoggerFactory.getLogger(ChangelogWriter.class);
+
+    private final ClickHouseSinkConfig config;
+    private final ClickHouseHttp client;
+    private final ProcessingTimeService timers;
+    private final Retrier retrier;
+    private final List<ViewDefinition> views;
+    private final ViewInstaller installer;
+    private final Map<String, Changelog> logs = new LinkedHashMap<>();
+    private final Set<String> resetForSnapshot = new HashSet<>();
+    private int bufferedRows;
+    private RuntimeException timerFailure;
+
+    public ChangelogWriter(ClickHouseSinkConfig config, List<ViewDefinition> views, ProcessingTimeService timers) {
+        this.config = config;
+        this.client = config.client();
+        this.timers = timers;
+        this.views = List.copyOf(views);
+        this.retrier = new Retrier(config.maxRetries(), config.retryBackoff());
+        this.installer = new ViewInstaller(client);
+        scheduleFlush();
+    }
+
+    private void scheduleFlush() {
+        timers.registerTimer(timers.getCurrentProcessingTime() + config.flushInterval().toMillis(), time -> {
+            try {
+                flushAll();
+            } catch (RuntimeException e) {
+                timerFailure = e;
+            }
+            scheduleFlush();
+        });
+    }
+
+    @Override
+    public void write(ChangeEvent event, Context context) {
+        if (timerFailure != null) {
+            throw timerFailure;
+        }
+        switch (event.op()) {
+            case DDL -> dropped(event);
+            case TRUNCATE -> {
+                TableNames names = names(event.database(), event.table());
+                flush(logs.get(event.qualifiedTable()));
+                removeBefore(names, event.table(), event.position(), false);
+            }
+            default -> append(event);
+        }
+    }
+
+    private void append(ChangeEvent event) {
+        Changelog log = logFor(event);
+        SourcePosition position = event.position();
+        if (event.op() == ChangeEvent.Op.SNAPSHOT) {
+            if (resetForSnapshot.add(event.qualifiedTable() + "@" + position)) {
+                flush(log);
+                removeBefore(log.names, event.table(), position, true);
+            }
+        } else if (log.stored == null) {
+            flush(log);
+            log.stored = storedIdentities(log.names, position);
+            log.storedUpTo = log.stored.stream().map(id -> SourcePosition.fromVersionString(id.substring(0, id.indexOf('\t'))))
+                    .max(SourcePosition::compareTo).orElse(position);
+        } else if (!log.stored.isEmpty() && position.compareTo(log.storedUpTo) > 0) {
+            log.stored = Set.of(); // past everything stored before the start: no replay left to skip
+        }
+        long key = KeyHash.of(event.key());
+        if (event.hasBefore()) {
+            log.add(event, event.before(), -1, key);
+        }
+        log.add(event, event.values(), event.op().isDelete() ? -1 : 1, key);
+        if (++bufferedRows >= config.batchSize()) {
+            flushAll();
+        }
+    }
+
+    /** DROP TABLE retracts everything the table contributed; the changelog keeps its history. */
+    private void dropped(ChangeEvent event) {
+        for (DdlStatements.Action action : DdlStatements.parse(event.database(), event.ddl())) {
+            if (action instanceof DdlStatements.DropTable drop && hasViews(tableOf(drop.table()))) {
+                String database = drop.table().substring(0, drop.table().indexOf('.'));
+                flush(logs.remove(drop.table()));
+                removeBefore(names(database, tableOf(drop.table())), tableOf(drop.table()), event.position(), false);
+            } else if (action instanceof DdlStatements.RenameTable rename && hasViews(tableOf(rename.from()))) {
+                LOG.warn("{} renamed to {}: views over {}{} keep the rows it had; see docs/analytics.md",
+                        rename.from(), rename.to(), tableOf(rename.from()), ViewDefinition.CHANGES_SUFFIX);
+            }
+        }
+    }
+
+    private static String tableOf(String qualified) {
+        return qualified.substring(qualified.indexOf('.') + 1);
+    }
+
+    private Changelog logFor(ChangeEvent event) {
+        Changelog log = logs.get(event.qualifiedTable());
+        if (log != null && log.schema.equals(event.schema())) {
+            return log;
+        }
+        flush(log);
+        Set<String> stored = log == null ? null : log.stored;
+        SourcePosition storedUpTo = log == null ? null : log.storedUpTo;
+        Changelog fresh = new Changelog(names(event.database(), event.table()), event.qualifiedTable(), event.schema());
+        fresh.stored = stored;
+        fresh.storedUpTo = storedUpTo;
+        retrier.run("creating or altering " + fresh.names.changes(), () -> {
+            client.query(TableDdl.createDatabase(fresh.names.database()));
+            client.query(ChangelogDdl.createChangesTable(fresh.names, fresh.mysqlTable, fresh.schema));
+            ColumnSync.sync(client, fresh.names.database(), fresh.names.table() + TableNames.CHANGES_SUFFIX,
+                    fresh.mysqlTable, fresh.schema);
+            if (log == null) {
+                viewsOf(event.table()).forEach(v -> installer.install(v, fresh.names.database()));
+            }
+        });
+        logs.put(event.qualifiedTable(), fresh);
+        return fresh;
+    }
+
+    /**
+     * Removes changelog rows older than {@code position} (snapshot: at it too) and sums the views
+     * again. Idempotent, so a replayed TRUNCATE or snapshot start changes nothing more.
+     */
+    private void removeBefore(TableNames names, String table, SourcePosition position, boolean inclusive) {
+        String condition = " WHERE `_version` " + (inclusive ? "<= " : "< ") + position.toVersionString();
+        retrier.run("removing changes of " + names.table() + " before " + position, () -> {
+            if (!"1".equals(client.query("EXISTS TABLE " + names.changes()).trim())) {
+                return;
+            }
+            String count = client.query("SELECT count() FROM " + names.changes() + condition).trim();
+            if ("0".equals(count)) {
+                return;
+            }
+            LOG.info("{} at {}: removing {} changes of {} and summing its views again",
+                    inclusive ? "Snapshot" : "TRUNCATE/DROP", position, count, names.table());
+            client.query("ALTER TABLE " + names.changes() + " DELETE" + condition + " SETTINGS mutations_sync = 2");
+            viewsOf(table).forEach(v -> installer.rebuild(v, names.database()));
+        });
+    }
+
+    private Set<String> storedIdentities(TableNames names, SourcePosition from) {
+        Set<String> stored = new HashSet<>();
+        retrier.run("reading the changes of " + names.table() + " stored since " + from, () -> {
+            stored.clear();
+            String rows = client.query("SELECT `_version`, `_sign`, `_key` FROM " + names.changes()
+                    + " WHERE `_version` >= " + from.toVersionString() + " FORMAT TSVRaw");
+            for (String line : rows.split("\n")) {
+                if (!line.isEmpty()) {
+                    stored.add(line);
+                }
+            }
+        });
+        if (!stored.isEmpty()) {
+            LOG.info("{} changes of {} at or after {} are already stored; replayed ones are skipped",
+                    stored.size(), names.table(), from);
+        }
+        return stored;
+    }
+
+    @Override
+    public void flush(boolean endOfInput) {
+        if (timerFailure != null) {
+            throw timerFailure;
+        }
+        flushAll();
+    }
+
+    private void flushAll() {
+        for (Changelog log : logs.values()) {
+            flush(log);
+        }
+        bufferedRows = 0;
+    }
+
+    private void flush(Changelog log) {
+        if (log == null || log.rows == 0) {
+            return;
+        }
+        byte[] body = log.body.toByteArray();
+        // One token for every try of this batch: if a try that timed out did land, ClickHouse drops the retry.
+        Map<String, String> settings = Map.of("insert_deduplication_token", UUID.randomUUID().toString());
+        retrier.run("inserting " + log.rows + " changes into " + log.names.changes(),
+                () -> client.insert(log.names.changes(), log.columnList, "TabSeparated", body, settings));
+        log.reset();
+    }
+
+    private boolean hasViews(String table) {
+        return views.stream().anyMatch(v -> v.source().equals(table));
+    }
+
+    private List<ViewDefinition> viewsOf(String table) {
+        return views.stream().filter(v -> v.source().equals(table)).toList();
+    }
+
+    private TableNames names(String mysqlDatabase, String table) {
+        return new TableNames(config.targetDatabase(mysqlDatabase), table);
+    }
+
+    @Override
+    public void close() {
+        // Unflushed rows are replayed from the last checkpoint; the identities make that harmless.
+    }
+
+    /** Signed rows of one table waiting for the next insert. */
+    private static final class Changelog {
+        final TableNames names;
+        final String mysqlTable;
+        final TableSchema schema;
+        final String columnList;
+        final boolean[] binary;
+        final ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 16);
+        int rows;
+        /** Identities stored before this writer started, from its first streamed version on; null until read. */
+        Set<String> stored;
+        SourcePosition storedUpTo;
+
+        Changelog(TableNames names, String mysqlTable, TableSchema schema) {
+            this.names = names;
+            this.mysqlTable = mysqlTable;
+            this.schema = schema;
+            List<ColumnSchema> columns = schema.columns();
+            this.columnList = columns.stream().map(c -> TableNames.quote(c.name())).collect(Collectors.joining(", "))
+                    + ", " + String.join(", ", ChangelogDdl.METADATA_COLUMNS);
+            this.binary = new boolean[columns.size()];
+            for (int i = 0; i < binary.length; i++) {
+                binary[i] = columns.get(i).isBinary();
+            }
+        }
+
+        void add(ChangeEvent e, String[] values, int sign, long key) {
+            String version = e.position().toVersionString();
+            String unsignedKey = Long.toUnsignedString(key);
+            if (stored != null && stored.contains(version + "\t" + sign + "\t" + unsignedKey)) {
+                return;
+            }
+            TsvEncoder.writeValues(body, values, binary);
+            TsvEncoder.writeText(body, version);
+            body.write('\t');
+            TsvEncoder.writeText(body, Integer.toString(sign));
+            body.write('\t');
+            TsvEncoder.writeText(body, unsignedKey);
+            body.write('\t');
+            TsvEncoder.writeText(body, io.tributary.sink.clickhouse.schema.StatusTable.dateTime64(e.sourceTimestampMs()));
+            body.write('\n');
+            rows++;
+        }
+
+        void reset() {
+            body.reset();
+            rows = 0;
+        }
+    }
+
+    /** 64 bits of SHA-256 of a change's table and primary key. */
+    static final class KeyHash {
+        private KeyHash() {}
+
+        static long of(String key) {
+            try {
+                byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+                return java.nio.ByteBuffer.wrap(d).getLong();
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+}
