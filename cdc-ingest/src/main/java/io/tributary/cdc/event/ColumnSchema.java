@@ -9,7 +9,7 @@ package io.tributary.cdc.event;
  * @param defaultValue MySQL's default as canonical text (like values), null when none or NULL
  */
 public record ColumnSchema(String name, String sourceType, int length, int scale, boolean nullable, boolean key,
-                           String defaultValue) {
+                           String defaultValue) implements java.io.Serializable {
     public ColumnSchema(String name, String sourceType, int length, int scale, boolean nullable, boolean key) {
         this(name, sourceType, length, scale, nullable, key, null);
     }
