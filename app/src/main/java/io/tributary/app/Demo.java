@@ -52,6 +52,9 @@ final class Demo {
                 "sink:",
                 "  clickhouse:",
                 "    url: " + clickhouse.httpUrl(),
+                "    views-dir: " + repoRoot().resolve("sql").resolve("views"),
+                "pipeline:",
+                "  enrichments-dir: " + repoRoot().resolve("sql").resolve("enrichments"),
                 "api:",
                 "  port: 8080",
                 "  endpoints-dir: " + repoRoot().resolve("sql").resolve("endpoints"),
@@ -78,7 +81,10 @@ final class Demo {
                   curl -H "Authorization: Bearer %5$s" %1$s/metrics
                   open %1$s/docs (OpenAPI) and %1$s/status/ui#token=%5$s (live status)
                   curl '%3$s/' --data-binary 'SELECT rating, count() FROM sakila.film GROUP BY rating'
+                  curl '%3$s/' --data-binary 'SELECT * FROM sakila.revenue_by_store_day ORDER BY day DESC LIMIT 5'
+                  curl '%3$s/' --data-binary 'SELECT film_title, customer_city FROM sakila.rental_details LIMIT 5'
                 Endpoints are the files in sql/endpoints/: edit one and the API follows within a second.
+                Enrichments (sql/enrichments/) and views (sql/views/) are read at start-up.
                 Ctrl-C stops the pipeline with a final savepoint; the next run resumes from it.
                 """.formatted(running.apiUrl(), tokenFile, clickhouse.httpUrl(), config, token));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

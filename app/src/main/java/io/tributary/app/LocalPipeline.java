@@ -73,12 +73,16 @@ public final class LocalPipeline {
                 config.get(MySqlSourceOptions.PORT), config.get(MySqlSourceOptions.USER),
                 config.get(MySqlSourceOptions.PASSWORD), config.get(MySqlSourceOptions.DATABASES))
                 .load(Path.of(config.get(TributaryJobOptions.ENRICHMENTS_DIR)));
-        changelogs.installViews(config.get(MySqlSourceOptions.DATABASES));
+        EnrichmentRegistry.check(stateDir, resume.isPresent(), enrichments);
+        changelogs.prepare(config.get(MySqlSourceOptions.DATABASES), resume.isEmpty() ? ClickHouseChangelogSink.Start.FROM_SNAPSHOT
+                : resume.get().getParent().getFileName().toString().equals("savepoints")
+                ? ClickHouseChangelogSink.Start.FROM_SAVEPOINT : ClickHouseChangelogSink.Start.FROM_CHECKPOINT);
         LOG.info("{} enrichment(s) {}, {} view(s) {}", enrichments.size(),
                 enrichments.stream().map(Enrichment::name).toList(), changelogs.views().size(),
                 changelogs.views().stream().map(v -> v.name()).toList());
         TributaryJob.build(env, source, sink, changelogs, enrichments);
         job = env.executeAsync("tributary");
+        EnrichmentRegistry.record(stateDir, enrichments);
         return job;
     }
 

@@ -65,6 +65,16 @@ class AnalyticsIT {
                         + "LEFT JOIN film f ON f.film_id = i.film_id GROUP BY 1, 2, 3");
     }
 
+    private static Path copy(Path from, Path to) throws java.io.IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, to.resolve(file.getFileName()));
+            }
+        }
+        return to;
+    }
+
     private static String enrichmentSql(String name) {
         try {
             return Files.readString(REPO_SQL.resolve("enrichments/" + name + ".sql")).replaceAll("(?m)--.*$", "");
@@ -79,16 +89,12 @@ class AnalyticsIT {
         ClickHouseServer clickhouse = SharedServers.clickhouse();
         Sakila.load(mysql);
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "analytics-");
-        Path views = Files.createDirectories(dir.resolve("views"));
-        try (var files = Files.list(REPO_SQL.resolve("views"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, views.resolve(file.getFileName()));
-            }
-        }
+        Path views = copy(REPO_SQL.resolve("views"), dir.resolve("views"));
+        Path enrichments = copy(REPO_SQL.resolve("enrichments"), dir.resolve("enrichments"));
         PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "sakila",
                 "analytics-" + System.nanoTime(), Map.of("state.checkpoint-interval", "15s", // a kill -9 then always leaves stored changes to replay
                         "sink.clickhouse.views-dir", views.toString(),
-                        "pipeline.enrichments-dir", REPO_SQL.resolve("enrichments").toString()));
+                        "pipeline.enrichments-dir", enrichments.toString()));
         Map<String, String> expected = new LinkedHashMap<>(EXPECTED);
 
         long started = System.nanoTime();
@@ -131,10 +137,30 @@ class AnalyticsIT {
             expected.remove("SELECT customer_id, open_rentals FROM sakila.open_rentals_by_customer");
             expected.put("SELECT staff_id, rentals FROM sakila.rentals_by_staff",
                     "SELECT staff_id, COUNT(*) FROM rental GROUP BY staff_id");
+            // payment had no changelog yet: after a graceful stop it is built from the current rows.
+            Files.writeString(views.resolve("payments_by_staff.sql"), """
+                    -- key: staff_id
+                    SELECT staff_id, sum(amount * _sign) AS amount, sum(_sign) AS payments
+                    FROM payment__changes GROUP BY staff_id
+                    """);
+            expected.put("SELECT staff_id, amount, payments FROM sakila.payments_by_staff",
+                    "SELECT staff_id, SUM(amount), COUNT(*) FROM payment GROUP BY staff_id");
             applyChanges(c, random, 100);
             pipeline = PipelineTestSupport.startPipeline(setup.file(), setup.env(), dir.resolve("run3.log"));
             applyChanges(c, random, 100);
             awaitAnalyticsEqual(c, clickhouse, expected, 180);
+            assertThat(Files.readString(dir.resolve("run3.log"))).contains("Building the changelog of sakila.payment");
+
+            // An enrichment added to a running pipeline would miss the rows that existed: refused with what to do.
+            pipeline.destroy();
+            assertThat(pipeline.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            Files.writeString(enrichments.resolve("payment_staff.sql"),
+                    "SELECT payment.*, staff.username AS staff_username FROM payment LEFT JOIN staff ON staff.staff_id = payment.staff_id");
+            pipeline = PipelineTestSupport.startPipeline(setup.file(), setup.env(), dir.resolve("run4.log"));
+            assertThat(pipeline.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(pipeline.exitValue()).isNotZero();
+            assertThat(Files.readString(dir.resolve("run4.log"))).contains("Enrichment payment_staff is new since the snapshot")
+                    .contains("Start from a new snapshot");
         } finally {
             pipeline.destroy();
             pipeline.waitFor(120, TimeUnit.SECONDS);

@@ -26,4 +26,17 @@ public final class ChangelogDdl {
                 + "COMMENT " + TableNames.literal("Signed changes of " + mysqlTable + " that analytics views in "
                 + names.database() + " sum; the current rows are in the view " + names.view());
     }
+
+    /**
+     * A changelog for a table that already has rows (a view over it was added later): the
+     * current rows as additions. Only exact while nothing writes the table, i.e. before the job
+     * resumes from a final savepoint.
+     */
+    public static String createFromCurrentRows(TableNames names, List<String> columns, String statusDatabase) {
+        return "CREATE TABLE IF NOT EXISTS " + names.changes() + " ENGINE = MergeTree ORDER BY `_version` "
+                + "SETTINGS non_replicated_deduplication_window = 1000 AS SELECT "
+                + columns.stream().map(TableNames::quote).collect(java.util.stream.Collectors.joining(", "))
+                + ", `_version`, toInt8(1) AS `_sign`, toUInt64(0) AS `_key`, `_source_ts` FROM " + names.versions()
+                + " FINAL WHERE `_deleted` = 0 AND `_version` > " + TruncationsTable.lastTruncation(statusDatabase, names);
+    }
 }
