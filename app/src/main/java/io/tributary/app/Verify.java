@@ -2,10 +2,14 @@ package io.tributary.app;
 
 import io.tributary.cdc.event.ValueKinds;
 import io.tributary.cdc.source.MySqlSourceConfig;
+import io.tributary.job.TributaryJobOptions;
+import io.tributary.job.enrich.Enrichment;
+import io.tributary.job.enrich.EnrichmentResolver;
 import io.tributary.sink.clickhouse.client.ClickHouseHttp;
 import io.tributary.sink.clickhouse.schema.TableNames;
 import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,9 +25,10 @@ import java.util.TreeMap;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * Compares every captured MySQL table with its ClickHouse view: row count, a SHA-256 over all
- * rows in primary-key order, and on mismatch the first differing primary keys. Binary columns
- * are compared as hex; decimals with their full scale; temporal values as text in UTC.
+ * Compares every captured MySQL table with its ClickHouse view, and every enriched table with its
+ * query run on MySQL: row count, a SHA-256 over all rows in primary-key order, and on mismatch the
+ * first differing primary keys. Binary columns are compared as hex; decimals with their full
+ * scale; temporal values as text in UTC.
  */
 public final class Verify {
     private static final int SHOWN_DIFFERENCES = 5;
@@ -38,8 +43,15 @@ public final class Verify {
                 + "/?useSSL=false&allowPublicKeyRetrieval=true&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&yearIsDateType=false";
         int different = 0;
         try (Connection c = DriverManager.getConnection(url, mysql.user(), mysql.password())) {
+            List<TableComparison> results = new ArrayList<>();
             for (String table : capturedTables(c, mysql)) {
-                TableComparison result = compare(c, clickhouse, sink, table);
+                results.add(compare(c, clickhouse, sink, table));
+            }
+            for (Enrichment e : new EnrichmentResolver(mysql.host(), mysql.port(), mysql.user(), mysql.password(),
+                    mysql.databases()).load(Path.of(config.get(TributaryJobOptions.ENRICHMENTS_DIR)))) {
+                results.add(compare(c, clickhouse, sink, e));
+            }
+            for (TableComparison result : results) {
                 out.println(result.describe());
                 if (!result.equal()) {
                     different++;
@@ -75,6 +87,25 @@ public final class Verify {
             throws Exception {
         String db = table.substring(0, table.indexOf('.'));
         String name = table.substring(table.indexOf('.') + 1);
+        return compareRows(c, clickhouse, table, mysqlColumns(c, db, name), "`" + db + "`.`" + name + "`",
+                new TableNames(sink.targetDatabase(db), name));
+    }
+
+    /** An enriched table against its query run on MySQL now. */
+    static TableComparison compare(Connection c, ClickHouseHttp clickhouse, ClickHouseSinkConfig sink, Enrichment e)
+            throws Exception {
+        String fact = e.factTable();
+        List<Column> columns = new ArrayList<>(mysqlColumns(c, fact.substring(0, fact.indexOf('.')),
+                fact.substring(fact.indexOf('.') + 1)));
+        for (Enrichment.AddedColumn added : e.columns()) {
+            String type = added.schema().sourceType().replace(" UNSIGNED", "");
+            columns.add(new Column(added.schema().name(), type, false));
+        }
+        return compareRows(c, clickhouse, e.database() + "." + e.name() + " (enrichment)", columns,
+                "(" + e.mysqlQuery() + ") AS enriched", new TableNames(sink.targetDatabase(e.database()), e.name()));
+    }
+
+    private static List<Column> mysqlColumns(Connection c, String db, String name) throws Exception {
         List<Column> columns = new ArrayList<>();
         try (var st = c.prepareStatement("SELECT column_name, data_type, column_key FROM information_schema.columns "
                 + "WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
@@ -86,10 +117,15 @@ public final class Verify {
                 }
             }
         }
+        return columns;
+    }
+
+    private static TableComparison compareRows(Connection c, ClickHouseHttp clickhouse, String table, List<Column> columns,
+                                               String mysqlFrom, TableNames names) throws Exception {
         Map<String, String> mysqlRows = new HashMap<>();
         String mysqlSelect = columns.stream().map(Verify::mysqlExpression).reduce((a, b) -> a + ", " + b).orElseThrow();
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT " + mysqlSelect + " FROM `" + db + "`.`" + name + "`")) {
+                "SELECT " + mysqlSelect + " FROM " + mysqlFrom)) {
             while (rs.next()) {
                 String[] values = new String[columns.size()];
                 for (int i = 0; i < values.length; i++) {
@@ -98,7 +134,6 @@ public final class Verify {
                 mysqlRows.put(key(columns, values), row(values));
             }
         }
-        TableNames names = new TableNames(sink.targetDatabase(db), name);
         String chSelect = columns.stream().map(Verify::clickhouseExpression).reduce((a, b) -> a + ", " + b).orElseThrow();
         Map<String, String> clickhouseRows = new HashMap<>();
         int clickhouseLines = 0;

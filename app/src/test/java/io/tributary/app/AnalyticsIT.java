@@ -65,6 +65,27 @@ class AnalyticsIT {
                         + "LEFT JOIN film f ON f.film_id = i.film_id GROUP BY 1, 2, 3");
     }
 
+    /** Waits until a checkpoint newer than the newest one now completes. */
+    private static void awaitNextCheckpoint(Path checkpoints) throws Exception {
+        long newest = newestCheckpoint(checkpoints);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (newestCheckpoint(checkpoints) <= newest) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no checkpoint completed within 60 s under " + checkpoints);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static long newestCheckpoint(Path checkpoints) throws Exception {
+        try (var files = Files.walk(checkpoints, 3)) {
+            return files.filter(p -> p.getFileName().toString().equals("_metadata")
+                            && p.getParent().getFileName().toString().startsWith("chk-"))
+                    .mapToLong(p -> Long.parseLong(p.getParent().getFileName().toString().replace("chk-", "")))
+                    .max().orElse(0);
+        }
+    }
+
     private static Path copy(Path from, Path to) throws java.io.IOException {
         Files.createDirectories(to);
         try (var files = Files.list(from)) {
@@ -108,7 +129,23 @@ class AnalyticsIT {
             applyChanges(c, random, 400);
             awaitAnalyticsEqual(c, clickhouse, expected, 120);
 
+            // A column added to the fact table while streaming reaches the enriched table.
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("ALTER TABLE rental ADD COLUMN channel VARCHAR(10) NOT NULL DEFAULT 'store'");
+                st.executeUpdate("UPDATE rental SET channel = 'web' WHERE rental_id % 7 = 0 AND rental_id < 3000");
+            }
+            expected.put("SELECT rental_id, channel, film_title FROM sakila.rental_details",
+                    "SELECT rental.rental_id, rental.channel, film.title FROM rental "
+                            + "LEFT JOIN inventory ON inventory.inventory_id = rental.inventory_id "
+                            + "LEFT JOIN film ON film.film_id = inventory.film_id");
+            assertThat(PipelineTestSupport.awaitEqual(setup.conf(), 120)) // verify also compares each enrichment with its query
+                    .contains("sakila.rental_details (enrichment)").contains("sakila.payment_details (enrichment)");
+            awaitAnalyticsEqual(c, clickhouse, expected, 120);
+
+            // Right after a checkpoint (15 s apart), so the changes below land in ClickHouse after it and are replayed.
+            awaitNextCheckpoint(dir.resolve("state/checkpoints"));
             applyChanges(c, random, 200);
+            Thread.sleep(1500); // flushed (every 500 ms), not checkpointed
             pipeline.destroyForcibly(); // SIGKILL mid-stream: changelog rows after the checkpoint are replayed
             applyChanges(c, random, 200);
             assertThat(pipeline.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -264,7 +301,7 @@ class AnalyticsIT {
                 int inventory = 1 + random.nextInt(4581);
                 int rental = 1 + random.nextInt(16049);
                 int film = 1 + random.nextInt(1000);
-                switch (random.nextInt(14)) {
+                switch (random.nextInt(17)) {
                     case 0, 1 -> st.executeUpdate("INSERT INTO rental (rental_date, inventory_id, customer_id, staff_id) VALUES "
                             + "(NOW() - INTERVAL " + random.nextInt(1_000_000) + " SECOND, " + inventory + ", " + customer
                             + ", " + (1 + random.nextInt(2)) + ")");
@@ -296,7 +333,14 @@ class AnalyticsIT {
                         st.executeUpdate("INSERT IGNORE INTO inventory (inventory_id, film_id, store_id) VALUES (" + copy
                                 + ", " + film + ", 2)");
                     }
-                    default -> st.executeUpdate("DELETE FROM inventory WHERE inventory_id = " + inventory); // facts keep NULLs
+                    case 13 -> st.executeUpdate("DELETE FROM inventory WHERE inventory_id = " + inventory); // facts keep NULLs
+                    // Primary-key changes (MySQL logs DELETE + INSERT): of a plain table, a fact and a lookup row.
+                    case 14 -> st.executeUpdate("UPDATE IGNORE payment SET payment_id = payment_id + 40000 WHERE payment_id = "
+                            + (1 + random.nextInt(16049)));
+                    case 15 -> st.executeUpdate("UPDATE IGNORE rental SET rental_id = rental_id + 1000000 WHERE rental_id = " + rental
+                            + " AND NOT EXISTS (SELECT 1 FROM payment WHERE rental_id = " + rental + ")");
+                    default -> st.executeUpdate("UPDATE IGNORE city SET city_id = city_id + 1000 WHERE city_id = "
+                            + (1 + random.nextInt(600)));
                 }
             }
             st.execute("SET foreign_key_checks = 1");

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class EnrichmentRegistryTest {
     private static Enrichment enrichment(String name, String column) {
-        return new Enrichment(name, "text", "db", "db.f", "f", List.of(new Enrichment.Lookup("db.d", "d", "f", "d_id")),
+        return new Enrichment(name, "text", "db", "db.f", "f", List.of(new Enrichment.Lookup("db.d", "d", "id", "f", "d_id")),
                 List.of(new Enrichment.AddedColumn("d", column, new ColumnSchema(column, "INT", -1, -1, true, false))));
     }
 

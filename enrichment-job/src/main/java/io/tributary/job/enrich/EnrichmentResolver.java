@@ -87,7 +87,7 @@ public final class EnrichmentResolver {
             }
             column(file, columnsOf.get(tableOfAlias.get(join.parentAlias())), join.parentAlias(), join.parentColumn());
             tableOfAlias.put(join.alias(), table);
-            lookups.add(new Enrichment.Lookup(table, join.alias(), join.parentAlias(), join.parentColumn()));
+            lookups.add(new Enrichment.Lookup(table, join.alias(), keys.get(0), join.parentAlias(), join.parentColumn()));
         }
         List<Enrichment.AddedColumn> added = new ArrayList<>();
         for (EnrichmentSql.Output out : p.outputs()) {

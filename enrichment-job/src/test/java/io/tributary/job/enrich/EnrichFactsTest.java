@@ -21,7 +21,7 @@ class EnrichFactsTest {
     private static final TableSchema D1 = schema("id", "d2_id", "name");
     private static final TableSchema D2 = schema("id", "label");
     private static final Enrichment ENRICHMENT = new Enrichment("fx", "", "db", "db.f", "f",
-            List.of(new Enrichment.Lookup("db.d1", "a", "f", "d1_id"), new Enrichment.Lookup("db.d2", "b", "a", "d2_id")),
+            List.of(new Enrichment.Lookup("db.d1", "a", "id", "f", "d1_id"), new Enrichment.Lookup("db.d2", "b", "id", "a", "d2_id")),
             List.of(new Enrichment.AddedColumn("a", "name", new ColumnSchema("a_name", "VARCHAR", 20, -1, true, false)),
                     new Enrichment.AddedColumn("b", "label", new ColumnSchema("b_label", "VARCHAR", 20, -1, true, false))));
     private static final SourcePosition SNAPSHOT = SourcePosition.snapshot("binlog.000001", 100);
