@@ -6,6 +6,7 @@ import io.tributary.sink.clickhouse.client.ClickHouseHttp;
 import io.tributary.sink.clickhouse.sink.ClickHouseSinkOptions;
 import io.tributary.api.auth.ApiClient;
 import io.tributary.api.auth.ApiClients;
+import io.tributary.cdc.source.MySqlSourceConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +35,8 @@ public final class RunningPipeline implements AutoCloseable {
                 .orElse(config.get(ClickHouseSinkOptions.PASSWORD));
         ClickHouseHttp clickhouse = new ClickHouseHttp(config.get(ClickHouseSinkOptions.URL), user, password,
                 Duration.ofSeconds(30));
-        ApiServer api = ApiServer.start(apiSettings, clickhouse, () -> jobState(job));
+        ApiServer api = ApiServer.start(apiSettings, clickhouse, () -> jobState(job),
+                new BinlogRetentionProbe(MySqlSourceConfig.from(config)));
         return new RunningPipeline(pipeline, job, api);
     }
 

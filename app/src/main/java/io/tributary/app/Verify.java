@@ -131,7 +131,7 @@ public final class Verify {
                 for (int i = 0; i < values.length; i++) {
                     values[i] = normalize(columns.get(i), rs.getString(i + 1));
                 }
-                mysqlRows.put(key(columns, values), row(values));
+                mysqlRows.put(key(columns, values, mysqlRows), row(values));
             }
         }
         String chSelect = columns.stream().map(Verify::clickhouseExpression).reduce((a, b) -> a + ", " + b).orElseThrow();
@@ -153,7 +153,7 @@ public final class Verify {
                 values[i] = normalize(columns.get(i), unescapeTsv(values[i]));
             }
             clickhouseLines++;
-            String key = key(columns, values);
+            String key = key(columns, values, clickhouseRows);
             if (clickhouseRows.put(key, row(values)) != null) {
                 clickhouseRows.put(key, "duplicate");
             }
@@ -223,7 +223,19 @@ public final class Verify {
         }
     }
 
-    private static String key(List<Column> columns, String[] values) {
+    /**
+     * The primary key's values; for a table without one, the whole row numbered by its occurrence,
+     * so both sides are compared as multisets (two identical rows must be two rows).
+     */
+    private static String key(List<Column> columns, String[] values, Map<String, String> rowsSoFar) {
+        if (columns.stream().noneMatch(Column::key)) {
+            String row = row(values);
+            int copy = 1;
+            while (rowsSoFar.containsKey(row + " #" + copy)) {
+                copy++;
+            }
+            return row + " #" + copy;
+        }
         StringBuilder sb = new StringBuilder("(");
         for (int i = 0; i < columns.size(); i++) {
             if (columns.get(i).key()) {

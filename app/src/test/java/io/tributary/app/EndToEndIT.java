@@ -103,7 +103,8 @@ class EndToEndIT {
         HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(base + "/status"))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(status.statusCode()).isEqualTo(200);
-        assertThat(status.body()).contains("\"rental\"").contains("lag_ms").contains("events_per_s").contains("\"rows\"");
+        assertThat(status.body()).contains("\"rental\"").contains("lag_ms").contains("events_per_s").contains("\"rows\"")
+                .contains("\"binlog\":{\"retention_s\":2592000").contains("\"warnings\":[]");
 
         pipeline.destroy(); // SIGTERM: graceful stop with a final savepoint
         assertThat(pipeline.waitFor(120, TimeUnit.SECONDS)).isTrue();

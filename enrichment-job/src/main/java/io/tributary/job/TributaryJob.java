@@ -22,19 +22,26 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *       tables (parallel; per-key order holds because one reader feeds every key's partition);</li>
  *   <li>per enrichment, in binlog order, into {@link EnrichFacts}, whose enriched rows go to
  *       versioned tables of their own;</li>
- *   <li>for tables analytics views read (plain or enriched), keyed by table into the changelog
- *       sink, which keeps the views exact.</li>
+ *   <li>for tables analytics views read (plain or enriched) and tables without a primary key,
+ *       keyed by table into the changelog sink, which keeps the views exact and stores keyless
+ *       tables as multisets.</li>
  * </ul>
  */
 public final class TributaryJob {
     private TributaryJob() {}
+
+    /** A row change of a table without a primary key: no identity to version, kept as a changelog only. */
+    static boolean isKeylessRow(ChangeEvent e) {
+        return e.op() != ChangeEvent.Op.DDL && !e.schema().hasPrimaryKey();
+    }
 
     public static void build(StreamExecutionEnvironment env, MySqlCdcSource source, ClickHouseSink sink,
                              ClickHouseChangelogSink changelogSink, List<Enrichment> enrichments) {
         DataStream<ChangeEvent> changes = env.fromSource(source, WatermarkStrategy.noWatermarks(), "mysql-binlog")
                 .setParallelism(1)
                 .uid("mysql-binlog");
-        DataStream<ChangeEvent> current = changes.keyBy(ChangeEvent::key, Types.STRING)
+        DataStream<ChangeEvent> current = changes.filter(e -> !isKeylessRow(e)).setParallelism(1).name("rows with a key")
+                .keyBy(ChangeEvent::key, Types.STRING)
                 .process(new DeduplicateByPosition(), ChangeEventTypeInfo.INSTANCE)
                 .uid("deduplicate-by-position")
                 .name("deduplicate-by-position");
@@ -58,11 +65,9 @@ public final class TributaryJob {
                 .name("clickhouse");
 
         Set<String> sources = changelogSink.sources();
-        if (sources.isEmpty()) {
-            return;
-        }
-        DataStream<ChangeEvent> logged = changes.filter(e -> sources.contains(e.table())).setParallelism(1)
-                .name("changes for views");
+        DataStream<ChangeEvent> logged = changes.filter(e -> sources.contains(e.table()) || isKeylessRow(e)
+                        || e.op() == ChangeEvent.Op.DDL).setParallelism(1)
+                .name("changelogs");
         for (DataStream<ChangeEvent> stream : enriched) {
             logged = logged.union(stream.filter(e -> sources.contains(e.table())).name("enriched changes for views"));
         }

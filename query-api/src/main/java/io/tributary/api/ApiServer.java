@@ -47,14 +47,21 @@ public final class ApiServer implements AutoCloseable {
         this.url = url;
     }
 
-    public static ApiServer start(ApiSettings settings, ClickHouseHttp clickhouse, Supplier<String> pipelineState) {
-        Javalin app = create(settings, clickhouse, pipelineState);
+    public static ApiServer start(ApiSettings settings, ClickHouseHttp clickhouse, Supplier<String> pipelineState,
+                                  Supplier<SourceBinlog> binlog) {
+        Javalin app = create(settings, clickhouse, pipelineState, binlog);
         app.start(settings.host(), settings.port());
         return new ApiServer(app, "http://" + settings.host() + ":" + app.port());
     }
 
     /** The application with all its routes, unstarted (tests start it with JavalinTest). */
     public static Javalin create(ApiSettings settings, ClickHouseHttp clickhouse, Supplier<String> pipelineState) {
+        return create(settings, clickhouse, pipelineState, () -> SourceBinlog.unknown("MySQL not configured for the API"));
+    }
+
+    /** The application; {@code binlog} tells {@code /status} what MySQL keeps of its binlog. */
+    public static Javalin create(ApiSettings settings, ClickHouseHttp clickhouse, Supplier<String> pipelineState,
+                                 Supplier<SourceBinlog> binlog) {
         EndpointCatalog catalog = EndpointCatalog.watching(settings.endpointsDirectory());
         PipelineProgress progress = new PipelineProgress(clickhouse, settings.statusDatabase());
         ApiMetrics metrics = new ApiMetrics(progress, () -> catalog.errors().size());
@@ -62,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
                 settings.queryTimeout(), MAX_CACHED_ANSWER_BYTES);
         EndpointHandler endpoints = new EndpointHandler(catalog, answers, metrics, settings.maxRows());
         TableQueries tables = new TableQueries(clickhouse, settings.maxRows(), settings.queryTimeout());
-        StatusReport status = new StatusReport(clickhouse, progress, pipelineState);
+        StatusReport status = new StatusReport(clickhouse, progress, pipelineState, binlog);
         Access access = new Access(settings.clients(), metrics);
         String statusPage = resource("status.html");
         String docsPage = resource("docs.html").replace("SWAGGER_UI_VERSION", swaggerUiVersion());

@@ -15,11 +15,14 @@ final class StatusReport {
     private final ClickHouseHttp clickhouse;
     private final PipelineProgress progress;
     private final Supplier<String> pipelineState;
+    private final Supplier<SourceBinlog> binlog;
 
-    StatusReport(ClickHouseHttp clickhouse, PipelineProgress progress, Supplier<String> pipelineState) {
+    StatusReport(ClickHouseHttp clickhouse, PipelineProgress progress, Supplier<String> pipelineState,
+                 Supplier<SourceBinlog> binlog) {
         this.clickhouse = clickhouse;
         this.progress = progress;
         this.pipelineState = pipelineState;
+        this.binlog = binlog;
     }
 
     String pipelineState() {
@@ -76,6 +79,20 @@ final class StatusReport {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("pipeline", pipelineState());
         out.put("status_readable", snapshot.readable());
+        PipelineProgress.TableProgress newest = snapshot.tables().stream()
+                .max((a, b) -> a.version().compareTo(b.version())).orElse(null);
+        long reading = newest == null ? -1 : newest.version().shiftRight(96).longValue();
+        SourceBinlog source = binlog.get();
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("retention_s", source.retentionSeconds());
+        b.put("oldest_file_index", source.oldestFileIndex());
+        b.put("newest_file_index", source.newestFileIndex());
+        b.put("reading_file_index", reading);
+        if (source.error() != null) {
+            b.put("error", source.error());
+        }
+        out.put("binlog", b);
+        out.put("warnings", source.warnings(reading, newest == null ? 0 : Math.max(0, now - newest.sourceTsMillis())));
         out.put("tables", tables);
         return out;
     }

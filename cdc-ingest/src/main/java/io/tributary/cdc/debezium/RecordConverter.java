@@ -156,9 +156,8 @@ public final class RecordConverter {
 
     static TableSchema tableSchema(String database, String table, Schema rowSchema, Schema keySchema) {
         if (keySchema == null || keySchema.fields().isEmpty()) {
-            throw new IllegalStateException("Table " + database + "." + table + " has no primary key. Tributary needs "
-                    + "one to keep ClickHouse equal to MySQL: add a primary key, or leave the table out of "
-                    + "source.mysql.tables.");
+            // No primary key: the table is kept as a multiset of rows (see TableSchema#hasPrimaryKey).
+            return columns(database, table, rowSchema, Set.of());
         }
         Set<String> keys = new HashSet<>();
         keySchema.fields().forEach(f -> keys.add(f.name()));

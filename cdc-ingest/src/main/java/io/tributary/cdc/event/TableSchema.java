@@ -18,6 +18,14 @@ public final class TableSchema {
         return columns;
     }
 
+    /**
+     * False for a MySQL table without a primary key: its rows have no identity, so ClickHouse keeps
+     * it as a multiset (a signed changelog) instead of versions per key.
+     */
+    public boolean hasPrimaryKey() {
+        return keyIndexes.length > 0;
+    }
+
     /** Positions of the primary-key columns; shared, not copied: callers in this package only read it. */
     int[] keyIndexes() {
         return keyIndexes;

@@ -39,4 +39,18 @@ public final class ChangelogDdl {
                 + ", `_version`, toInt8(1) AS `_sign`, toUInt64(0) AS `_key`, `_source_ts` FROM " + names.versions()
                 + " FINAL WHERE `_deleted` = 0 AND `_version` > " + TruncationsTable.lastTruncation(statusDatabase, names);
     }
+
+    /**
+     * The user-facing view of a MySQL table without a primary key: its rows have no identity, so
+     * ClickHouse keeps the table as a multiset. Each distinct row appears as many times as its
+     * signed changes add up to (two identical rows in MySQL are two rows here).
+     */
+    public static String createMultisetView(TableNames names, List<String> columns) {
+        String list = columns.stream().map(TableNames::quote).collect(java.util.stream.Collectors.joining(", "));
+        return "CREATE OR REPLACE VIEW " + names.view() + " AS SELECT " + list + " FROM (SELECT " + list
+                + ", sum(`_sign`) AS `_copies` FROM " + names.changes() + " GROUP BY " + list + ") ARRAY JOIN "
+                + "range(toUInt64(greatest(`_copies`, 0))) AS `_copy`\nCOMMENT " + TableNames.literal("Current rows of MySQL "
+                + "table " + names.database() + "." + names.table() + " (no primary key: kept as a multiset from "
+                + names.changes() + "), kept equal by Tributary");
+    }
 }

@@ -7,6 +7,7 @@ import io.tributary.cdc.event.TableSchema;
 import io.tributary.sink.clickhouse.client.ClickHouseHttp;
 import io.tributary.sink.clickhouse.schema.ChangelogDdl;
 import io.tributary.sink.clickhouse.schema.DdlStatements;
+import io.tributary.sink.clickhouse.schema.StatusTable;
 import io.tributary.sink.clickhouse.schema.TableDdl;
 import io.tributary.sink.clickhouse.schema.TableNames;
 import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes the changelogs analytics views read ({@code <table>__changes}): for every streamed change
- * the retraction of the replaced row and the new row; snapshot rows as additions. Its input is
- * keyed by table, so this writer alone writes a table's changelog and views.
+ * the retraction of the replaced row and the new row; snapshot rows as additions. Tables without
+ * a primary key live here entirely: their view is the multiset the changelog adds up to. Its
+ * input is keyed by table, so this writer alone writes a table's changelog and views.
  *
  * <p>Exactly once into the changelog, although the job replays after a restart: a changelog row
  * is identified by (version, sign, key hash). The first streamed change of a table after a start
@@ -115,18 +117,48 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
         }
     }
 
-    /** DROP TABLE retracts everything the table contributed; the changelog keeps its history. */
+    /** DROP TABLE retracts everything the table contributed; RENAME TABLE moves a keyless table's changelog. */
     private void dropped(ChangeEvent event) {
         for (DdlStatements.Action action : DdlStatements.parse(event.database(), event.ddl())) {
-            if (action instanceof DdlStatements.DropTable drop && hasViews(tableOf(drop.table()))) {
+            if (action instanceof DdlStatements.DropTable drop) {
                 String database = drop.table().substring(0, drop.table().indexOf('.'));
                 flush(logs.remove(drop.table()));
                 removeBefore(names(database, tableOf(drop.table())), tableOf(drop.table()), event.position(), false);
-            } else if (action instanceof DdlStatements.RenameTable rename && hasViews(tableOf(rename.from()))) {
-                LOG.warn("{} renamed to {}: views over {}{} keep the rows it had; see docs/analytics.md",
-                        rename.from(), rename.to(), tableOf(rename.from()), ViewDefinition.CHANGES_SUFFIX);
+            } else if (action instanceof DdlStatements.RenameTable rename) {
+                flush(logs.remove(rename.from()));
+                renamed(rename);
             }
         }
+    }
+
+    private void renamed(DdlStatements.RenameTable rename) {
+        TableNames from = names(rename.from().substring(0, rename.from().indexOf('.')), tableOf(rename.from()));
+        TableNames to = names(rename.to().substring(0, rename.to().indexOf('.')), tableOf(rename.to()));
+        retrier.run("renaming " + from.changes(), () -> {
+            boolean keyless = exists(from.changes()) && !exists(from.versions()) && !exists(to.versions());
+            if (keyless && !exists(to.changes())) {
+                LOG.info("RENAME TABLE {} -> {} (no primary key): moving {}", rename.from(), rename.to(), from.changes());
+                client.query("RENAME TABLE " + from.changes() + " TO " + to.changes());
+            }
+            if (keyless) {
+                client.query(ChangelogDdl.createMultisetView(to, changelogColumns(to)));
+            } else if (hasViews(from.table())) {
+                LOG.warn("{} renamed to {}: views over {}{} keep the rows it had; see docs/analytics.md",
+                        rename.from(), rename.to(), from.table(), ViewDefinition.CHANGES_SUFFIX);
+            }
+        });
+    }
+
+    private boolean exists(String qualifiedTable) {
+        return "1".equals(client.query("EXISTS TABLE " + qualifiedTable).trim());
+    }
+
+    /** The MySQL columns of a changelog, in order (its metadata columns left out). */
+    private List<String> changelogColumns(TableNames names) {
+        return java.util.Arrays.stream(client.query("SELECT name FROM system.columns WHERE database = "
+                        + TableNames.literal(names.database()) + " AND table = "
+                        + TableNames.literal(names.table() + TableNames.CHANGES_SUFFIX) + " ORDER BY position FORMAT TSVRaw")
+                .split("\n")).filter(c -> !c.isEmpty() && !ChangelogDdl.METADATA_COLUMNS.contains(c)).toList();
     }
 
     private static String tableOf(String qualified) {
@@ -149,6 +181,10 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
             client.query(ChangelogDdl.createChangesTable(fresh.names, fresh.mysqlTable, fresh.schema));
             ColumnSync.sync(client, fresh.names.database(), fresh.names.table() + TableNames.CHANGES_SUFFIX,
                     fresh.mysqlTable, fresh.schema);
+            if (!fresh.schema.hasPrimaryKey()) {
+                client.query(ChangelogDdl.createMultisetView(fresh.names,
+                        fresh.schema.columns().stream().map(ColumnSchema::name).toList()));
+            }
             if (log == null) {
                 viewsOf(event.table()).forEach(v -> installer.install(v, fresh.names.database()));
             }
@@ -219,8 +255,17 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
         byte[] body = log.body.toByteArray();
         // One token for every try of this batch: if a try that timed out did land, ClickHouse drops the retry.
         Map<String, String> settings = Map.of("insert_deduplication_token", UUID.randomUUID().toString());
+        long started = System.currentTimeMillis();
         retrier.run("inserting " + log.rows + " changes into " + log.names.changes(),
                 () -> client.insert(log.names.changes(), log.columnList, "TabSeparated", body, settings));
+        if (!log.schema.hasPrimaryKey()) {
+            // The changelog is this table's only storage: /status and the API's freshness read this row.
+            long now = System.currentTimeMillis();
+            String status = StatusTable.row(log.names, log.lastPosition, log.lastSourceTs, now, log.rows, now - started, 0);
+            retrier.run("recording the status of " + log.mysqlTable, () -> client.insert(
+                    StatusTable.qualifiedName(config.statusDatabase()), StatusTable.COLUMNS, "TabSeparated",
+                    status.getBytes(StandardCharsets.UTF_8)));
+        }
         log.reset();
     }
 
@@ -253,6 +298,8 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
         /** Identities stored before this writer started, from its first streamed version on; null until read. */
         Set<String> stored;
         SourcePosition storedUpTo;
+        SourcePosition lastPosition;
+        long lastSourceTs;
 
         Changelog(TableNames names, String mysqlTable, TableSchema schema) {
             this.names = names;
@@ -280,9 +327,11 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
             body.write('\t');
             TsvEncoder.writeText(body, unsignedKey);
             body.write('\t');
-            TsvEncoder.writeText(body, io.tributary.sink.clickhouse.schema.StatusTable.dateTime64(e.sourceTimestampMs()));
+            TsvEncoder.writeText(body, StatusTable.dateTime64(e.sourceTimestampMs()));
             body.write('\n');
             rows++;
+            lastPosition = e.position();
+            lastSourceTs = e.sourceTimestampMs();
         }
 
         void reset() {

@@ -1,0 +1,60 @@
+package io.tributary.app;
+
+import io.tributary.api.SourceBinlog;
+import io.tributary.cdc.event.SourcePosition;
+import io.tributary.cdc.source.MySqlSourceConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.function.Supplier;
+
+/**
+ * Asks MySQL which binlog files it still has and how long it keeps them, at most every 30 s
+ * (the status page polls every second), for the retention warning in {@code /status}.
+ */
+final class BinlogRetentionProbe implements Supplier<SourceBinlog> {
+    private static final long REFRESH_MS = 30_000;
+
+    private final MySqlSourceConfig mysql;
+    private SourceBinlog last = SourceBinlog.unknown("not read yet");
+    private long readAt;
+
+    BinlogRetentionProbe(MySqlSourceConfig mysql) {
+        this.mysql = mysql;
+    }
+
+    @Override
+    public synchronized SourceBinlog get() {
+        if (System.currentTimeMillis() - readAt >= REFRESH_MS) {
+            last = read();
+            readAt = System.currentTimeMillis();
+        }
+        return last;
+    }
+
+    private SourceBinlog read() {
+        String url = "jdbc:mysql://" + mysql.host() + ":" + mysql.port() + "/?useSSL=false&allowPublicKeyRetrieval=true"
+                + "&connectTimeout=2000&socketTimeout=5000";
+        try (Connection c = DriverManager.getConnection(url, mysql.user(), mysql.password());
+             Statement st = c.createStatement()) {
+            long retention;
+            try (ResultSet rs = st.executeQuery("SELECT @@GLOBAL.binlog_expire_logs_seconds")) {
+                rs.next();
+                retention = rs.getLong(1);
+            }
+            long oldest = -1;
+            long newest = -1;
+            try (ResultSet rs = st.executeQuery("SHOW BINARY LOGS")) {
+                while (rs.next()) {
+                    long index = SourcePosition.binlogFileIndex(rs.getString(1));
+                    oldest = oldest < 0 ? index : Math.min(oldest, index);
+                    newest = Math.max(newest, index);
+                }
+            }
+            return new SourceBinlog(retention, oldest, newest, null);
+        } catch (Exception e) {
+            return SourceBinlog.unknown("cannot read MySQL's binlog list: " + e.getMessage());
+        }
+    }
+}

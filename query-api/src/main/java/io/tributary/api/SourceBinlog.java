@@ -1,0 +1,40 @@
+package io.tributary.api;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What MySQL keeps of its binlog, as last read from the server: the files still there and how
+ * long MySQL keeps them ({@code binlog_expire_logs_seconds}; 0 = forever).
+ *
+ * @param error why MySQL could not be asked, or null
+ */
+public record SourceBinlog(long retentionSeconds, long oldestFileIndex, long newestFileIndex, String error) {
+    public static SourceBinlog unknown(String error) {
+        return new SourceBinlog(0, -1, -1, error);
+    }
+
+    /**
+     * Warnings for {@code /status}: the binlog file the pipeline reads is gone (a restart cannot
+     * resume), or the pipeline is so far behind that MySQL may purge it before it gets there.
+     *
+     * @param readingFileIndex binlog file of the newest change applied, -1 when none yet
+     * @param behindMillis how old the newest applied change is
+     */
+    public List<String> warnings(long readingFileIndex, long behindMillis) {
+        List<String> warnings = new ArrayList<>();
+        if (error != null || readingFileIndex < 0 || oldestFileIndex < 0) {
+            return warnings;
+        }
+        if (readingFileIndex < oldestFileIndex) {
+            warnings.add("MySQL no longer has binlog file " + readingFileIndex + " (oldest kept: " + oldestFileIndex
+                    + "): the pipeline cannot resume after a restart. Start from a new snapshot (stop, delete state.dir, "
+                    + "start).");
+        } else if (retentionSeconds > 0 && readingFileIndex < newestFileIndex && behindMillis > retentionSeconds * 500L) {
+            warnings.add("The pipeline is " + behindMillis / 1000 + " s behind and MySQL keeps binlogs for "
+                    + retentionSeconds + " s (binlog_expire_logs_seconds): past that, the files it still needs are "
+                    + "purged and only a new snapshot helps. Find the slowdown, or raise binlog_expire_logs_seconds.");
+        }
+        return warnings;
+    }
+}
