@@ -33,9 +33,22 @@ public final class ChangelogDdl {
      * resumes from a final savepoint.
      */
     public static String createFromCurrentRows(TableNames names, List<String> columns, String statusDatabase) {
+        return createAs(names) + currentRowsAsAdditions(names, columns, statusDatabase);
+    }
+
+    /** An empty changelog shaped like the table's current rows (for a table that lost its primary key). */
+    public static String createEmpty(TableNames names, List<String> columns, String statusDatabase) {
+        return createAs(names) + currentRowsAsAdditions(names, columns, statusDatabase) + " AND 0";
+    }
+
+    private static String createAs(TableNames names) {
         return "CREATE TABLE IF NOT EXISTS " + names.changes() + " ENGINE = MergeTree ORDER BY `_version` "
-                + "SETTINGS non_replicated_deduplication_window = 1000 AS SELECT "
-                + columns.stream().map(TableNames::quote).collect(java.util.stream.Collectors.joining(", "))
+                + "SETTINGS non_replicated_deduplication_window = 1000 AS ";
+    }
+
+    /** The table's current rows (as its view shows them) as changelog additions; ends in a WHERE clause. */
+    public static String currentRowsAsAdditions(TableNames names, List<String> columns, String statusDatabase) {
+        return "SELECT " + columns.stream().map(TableNames::quote).collect(java.util.stream.Collectors.joining(", "))
                 + ", `_version`, toInt8(1) AS `_sign`, toUInt64(0) AS `_key`, `_source_ts` FROM " + names.versions()
                 + " FINAL WHERE `_deleted` = 0 AND `_version` > " + TruncationsTable.lastTruncation(statusDatabase, names);
     }

@@ -7,12 +7,13 @@ import java.util.regex.Pattern;
 
 /**
  * The MySQL DDL statements that need more than the next rows' schema to follow: a renamed column
- * (it would otherwise look like a new, empty column), a dropped table and a renamed table. Other
+ * (it would otherwise look like a new, empty column), a dropped table, a renamed table and a
+ * primary key added or dropped (the rows move between storage forms). Other
  * statements (ADD, MODIFY, DROP COLUMN, CREATE, TRUNCATE) are followed from the change events.
  */
 public final class DdlStatements {
     /** What to do in ClickHouse; tables are {@code database.table} as MySQL names them. */
-    public sealed interface Action permits RenameColumn, DropTable, RenameTable {}
+    public sealed interface Action permits RenameColumn, DropTable, RenameTable, KeyChange {}
 
     public record RenameColumn(String table, String from, String to) implements Action {}
 
@@ -20,11 +21,17 @@ public final class DdlStatements {
 
     public record RenameTable(String from, String to) implements Action {}
 
+    /** ADD PRIMARY KEY and/or DROP PRIMARY KEY: the table moves between versions per key and a multiset. */
+    public record KeyChange(String table, boolean dropped, boolean added) implements Action {}
+
     private static final String IDENT = "(?:`((?:[^`]|``)+)`|([A-Za-z0-9_$]+))";
     private static final String QUALIFIED = IDENT + "(?:\\s*\\.\\s*" + IDENT + ")?";
     private static final Pattern ALTER = Pattern.compile("(?is)^\\s*ALTER\\s+(?:ONLINE\\s+|IGNORE\\s+)?TABLE\\s+" + QUALIFIED + "\\s+(.*)$");
     private static final Pattern RENAME_COLUMN = Pattern.compile("(?is)^\\s*RENAME\\s+COLUMN\\s+" + IDENT + "\\s+TO\\s+" + IDENT + "\\s*$");
     private static final Pattern CHANGE_COLUMN = Pattern.compile("(?is)^\\s*CHANGE\\s+(?:COLUMN\\s+)?" + IDENT + "\\s+" + IDENT + "\\s+.*$");
+    /** ADD PRIMARY KEY (...), ADD CONSTRAINT c PRIMARY KEY, or a column added/modified with PRIMARY KEY. */
+    private static final Pattern ADD_KEY = Pattern.compile("(?is)^\\s*(?:ADD|MODIFY|CHANGE)\\s+.*\\bPRIMARY\\s+KEY\\b.*$");
+    private static final Pattern DROP_KEY = Pattern.compile("(?is)^\\s*DROP\\s+PRIMARY\\s+KEY\\s*$");
     private static final Pattern RENAME_TO = Pattern.compile("(?is)^\\s*RENAME\\s+(?:TO\\s+|AS\\s+)?" + QUALIFIED + "\\s*$");
     private static final Pattern DROP = Pattern.compile("(?is)^\\s*DROP\\s+(?:TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+EXISTS\\s+)?(.*?)\\s*(?:RESTRICT|CASCADE)?\\s*$");
     private static final Pattern RENAME_TABLE = Pattern.compile("(?is)^\\s*RENAME\\s+TABLES?\\s+(.*)$");
@@ -43,8 +50,12 @@ public final class DdlStatements {
         Matcher alter = ALTER.matcher(sql);
         if (alter.matches()) {
             String table = qualified(database, alter, 1);
+            boolean keyDropped = false;
+            boolean keyAdded = false;
             for (String clause : splitTopLevel(alter.group(5))) {
                 Matcher m;
+                keyDropped |= DROP_KEY.matcher(clause).matches();
+                keyAdded |= ADD_KEY.matcher(clause.replaceAll("'(?:[^'\\\\]|\\\\.|'')*'", "''")).matches();
                 if ((m = RENAME_COLUMN.matcher(clause)).matches()) {
                     actions.add(new RenameColumn(table, ident(m, 1), ident(m, 3)));
                 } else if ((m = CHANGE_COLUMN.matcher(clause)).matches() && !ident(m, 1).equals(ident(m, 3))) {
@@ -52,6 +63,9 @@ public final class DdlStatements {
                 } else if ((m = RENAME_TO.matcher(clause)).matches()) {
                     actions.add(new RenameTable(table, qualified(database, m, 1)));
                 }
+            }
+            if (keyDropped || keyAdded) {
+                actions.add(new KeyChange(table, keyDropped, keyAdded));
             }
             return actions;
         }

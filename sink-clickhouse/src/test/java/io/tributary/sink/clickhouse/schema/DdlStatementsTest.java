@@ -29,4 +29,20 @@ class DdlStatementsTest {
         assertThat(DdlStatements.parse("shop", "CREATE TABLE a (id INT PRIMARY KEY)")).isEmpty();
         assertThat(DdlStatements.parse("shop", "TRUNCATE TABLE a")).isEmpty();
     }
+
+    @Test
+    void primaryKeysAddedOrDropped() {
+        assertThat(DdlStatements.parse("shop", "ALTER TABLE log ADD PRIMARY KEY (id)"))
+                .containsExactly(new DdlStatements.KeyChange("shop.log", false, true));
+        assertThat(DdlStatements.parse("shop", "alter table `shop`.`log` add constraint pk primary key (a, b)"))
+                .containsExactly(new DdlStatements.KeyChange("shop.log", false, true));
+        assertThat(DdlStatements.parse("shop", "ALTER TABLE log ADD COLUMN id INT AUTO_INCREMENT PRIMARY KEY FIRST"))
+                .containsExactly(new DdlStatements.KeyChange("shop.log", false, true));
+        assertThat(DdlStatements.parse("shop", "ALTER TABLE log DROP PRIMARY KEY"))
+                .containsExactly(new DdlStatements.KeyChange("shop.log", true, false));
+        assertThat(DdlStatements.parse("shop", "ALTER TABLE log DROP PRIMARY KEY, ADD PRIMARY KEY (a, b)"))
+                .containsExactly(new DdlStatements.KeyChange("shop.log", true, true));
+        assertThat(DdlStatements.parse("shop", "ALTER TABLE log ADD COLUMN note VARCHAR(20) DEFAULT 'primary key'"))
+                .as("the words inside a string literal are no key").isEmpty();
+    }
 }

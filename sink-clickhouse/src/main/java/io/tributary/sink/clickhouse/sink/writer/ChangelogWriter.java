@@ -7,6 +7,7 @@ import io.tributary.cdc.event.TableSchema;
 import io.tributary.sink.clickhouse.client.ClickHouseHttp;
 import io.tributary.sink.clickhouse.schema.ChangelogDdl;
 import io.tributary.sink.clickhouse.schema.DdlStatements;
+import io.tributary.sink.clickhouse.schema.KeyChangesTable;
 import io.tributary.sink.clickhouse.schema.StatusTable;
 import io.tributary.sink.clickhouse.schema.TableDdl;
 import io.tributary.sink.clickhouse.schema.TableNames;
@@ -117,7 +118,10 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
         }
     }
 
-    /** DROP TABLE retracts everything the table contributed; RENAME TABLE moves a keyless table's changelog. */
+    /**
+     * DROP TABLE retracts everything the table contributed; RENAME TABLE moves a keyless table's
+     * changelog; ADD PRIMARY KEY records that the multiset is complete up to it.
+     */
     private void dropped(ChangeEvent event) {
         for (DdlStatements.Action action : DdlStatements.parse(event.database(), event.ddl())) {
             if (action instanceof DdlStatements.DropTable drop) {
@@ -127,6 +131,15 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
             } else if (action instanceof DdlStatements.RenameTable rename) {
                 flush(logs.remove(rename.from()));
                 renamed(rename);
+            } else if (action instanceof DdlStatements.KeyChange key && key.added()) {
+                // Every change before the ALTER is stored: the versions writer may now copy the multiset.
+                flush(logs.remove(key.table()));
+                TableNames names = names(key.table().substring(0, key.table().indexOf('.')), tableOf(key.table()));
+                retrier.run("recording ADD PRIMARY KEY on " + key.table(), () -> {
+                    client.query(KeyChangesTable.create(config.statusDatabase()));
+                    client.insert(KeyChangesTable.qualifiedName(config.statusDatabase()), "database, table, version",
+                            "TabSeparated", KeyChangesTable.row(names, event.position()).getBytes(StandardCharsets.UTF_8));
+                });
             }
         }
     }

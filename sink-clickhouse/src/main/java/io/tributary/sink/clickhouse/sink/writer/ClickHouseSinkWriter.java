@@ -8,6 +8,7 @@ import io.tributary.sink.clickhouse.client.ClickHouseHttp;
 import io.tributary.sink.clickhouse.schema.StatusTable;
 import io.tributary.sink.clickhouse.schema.TableDdl;
 import io.tributary.sink.clickhouse.schema.TableNames;
+import io.tributary.sink.clickhouse.schema.KeyChangesTable;
 import io.tributary.sink.clickhouse.schema.TruncationsTable;
 import io.tributary.sink.clickhouse.schema.DdlStatements;
 import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
@@ -41,6 +42,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
     private final Set<String> sweptSnapshots = new HashSet<>();
     private final Map<String, Long> lastFlushAt = new HashMap<>();
     private final DdlApplier ddl;
+    private final KeyTransitions keyTransitions;
     private int bufferedRows;
     private RuntimeException timerFailure;
 
@@ -50,10 +52,12 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         this.timers = timers;
         this.retrier = new Retrier(config.maxRetries(), config.retryBackoff());
         this.ddl = new DdlApplier(config, appliedSchemas);
+        this.keyTransitions = new KeyTransitions(config);
         retrier.run("creating the status table", () -> {
             client.query(TableDdl.createDatabase(config.statusDatabase()));
             client.query(StatusTable.create(config.statusDatabase()));
             client.query(TruncationsTable.create(config.statusDatabase()));
+            client.query(KeyChangesTable.create(config.statusDatabase()));
         });
         scheduleFlush();
     }
@@ -91,7 +95,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         if (buffer == null) {
             buffer = new TableBuffer(new TableNames(config.targetDatabase(event.database()), event.table()),
                     table, event.schema());
-            applySchema(buffer);
+            applySchema(buffer, event.position());
             buffers.put(table, buffer);
         }
         if (event.op() == ChangeEvent.Op.SNAPSHOT) {
@@ -114,7 +118,16 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         }
         flushAll();
         for (DdlStatements.Action action : actions) {
-            retrier.run("applying '" + event.ddl() + "' at " + event.position(), () -> ddl.apply(action));
+            if (action instanceof DdlStatements.KeyChange key) {
+                int dot = key.table().indexOf('.');
+                TableNames names = new TableNames(config.targetDatabase(key.table().substring(0, dot)),
+                        key.table().substring(dot + 1));
+                retrier.run("following '" + event.ddl() + "' at " + event.position(), () -> keyTransitions.keyChanged(
+                        names, key.table(), key.dropped(), key.added(), event.position()));
+                appliedSchemas.remove(key.table());
+            } else {
+                retrier.run("applying '" + event.ddl() + "' at " + event.position(), () -> ddl.apply(action));
+            }
         }
         buffers.clear();
     }
@@ -143,10 +156,12 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
      * land: added columns (with MySQL's default for stored rows), changed types and nullability. A
      * dropped column stays in the versions table and leaves the view.
      */
-    private void applySchema(TableBuffer buffer) {
+    private void applySchema(TableBuffer buffer, SourcePosition firstRow) {
         if (buffer.schema.equals(appliedSchemas.get(buffer.mysqlTable))) {
             return;
         }
+        retrier.run("checking the primary key of " + buffer.mysqlTable,
+                () -> keyTransitions.beforeVersions(buffer.names, buffer.mysqlTable, buffer.schema, firstRow));
         retrier.run("creating or altering " + buffer.names.versions(), () -> {
             client.query(TableDdl.createDatabase(buffer.names.database()));
             client.query(TableDdl.createVersionsTable(buffer.names, buffer.mysqlTable, buffer.schema));
