@@ -30,7 +30,10 @@ public final class RecordConverter {
     static final String SCALE_PARAM = "__debezium.source.column.scale";
     private static final HexFormat HEX = HexFormat.of();
 
-    private final Map<Schema, TableSchema> schemaCache = new ConcurrentHashMap<>();
+    // Keyed by row and key schema: ADD/DROP PRIMARY KEY changes only the key schema.
+    private final Map<List<Schema>, TableSchema> schemaCache = new ConcurrentHashMap<>();
+    /** The newest TableSchema per row schema, for TRUNCATE records, which carry no key schema. */
+    private final Map<Schema, TableSchema> latestByRowSchema = new ConcurrentHashMap<>();
 
     /** The change event, or {@code null} for records that carry nothing to apply (heartbeats, tombstones). */
     public ChangeEvent convert(SourceRecord record) {
@@ -57,7 +60,9 @@ public final class RecordConverter {
             return truncate(database, table, envelope, source, record);
         }
         Schema rowSchema = envelope.schema().field(op.isDelete() ? "before" : "after").schema();
-        TableSchema schema = schemaCache.computeIfAbsent(rowSchema, s -> tableSchema(database, table, s, record.keySchema()));
+        TableSchema schema = schemaCache.computeIfAbsent(java.util.Arrays.asList(rowSchema, record.keySchema()),
+                s -> tableSchema(database, table, rowSchema, record.keySchema()));
+        latestByRowSchema.put(rowSchema, schema);
         String file = source.getString("file");
         long pos = source.getInt64("pos");
         SourcePosition position = op == ChangeEvent.Op.SNAPSHOT
@@ -144,7 +149,7 @@ public final class RecordConverter {
     private ChangeEvent truncate(String database, String table, Struct envelope, Struct source, SourceRecord record) {
         // Truncate records carry no key; the row schema's cached TableSchema has the key columns when rows came first.
         Schema rowSchema = envelope.schema().field("before").schema();
-        TableSchema schema = schemaCache.get(rowSchema);
+        TableSchema schema = latestByRowSchema.get(rowSchema);
         if (schema == null) {
             schema = columns(database, table, rowSchema, Set.of());
         }

@@ -16,9 +16,12 @@ import org.apache.flink.configuration.Configuration;
  */
 public final class ClickHouseSink implements Sink<ChangeEvent> {
     private final ClickHouseSinkConfig config;
+    /** Tables whose changelogs analytics views keep (see {@link ClickHouseChangelogSink}). */
+    private final java.util.Set<String> viewSources;
 
-    private ClickHouseSink(ClickHouseSinkConfig config) {
+    private ClickHouseSink(ClickHouseSinkConfig config, java.util.Set<String> viewSources) {
         this.config = config;
+        this.viewSources = java.util.Set.copyOf(viewSources);
     }
 
     public static Builder builder() {
@@ -27,7 +30,7 @@ public final class ClickHouseSink implements Sink<ChangeEvent> {
 
     @Override
     public SinkWriter<ChangeEvent> createWriter(WriterInitContext context) {
-        return new ClickHouseSinkWriter(config, context.getProcessingTimeService(),
+        return new ClickHouseSinkWriter(config, viewSources, context.getProcessingTimeService(),
                 context.getTaskInfo().getIndexOfThisSubtask());
     }
 
@@ -48,7 +51,11 @@ public final class ClickHouseSink implements Sink<ChangeEvent> {
         public ClickHouseSink build() {
             ClickHouseSinkConfig config = ClickHouseSinkConfig.from(options);
             config.client().checkVersion();
-            return new ClickHouseSink(config);
+            java.util.Set<String> viewSources = io.tributary.sink.clickhouse.views.ViewFiles.load(
+                            java.nio.file.Path.of(options.get(ClickHouseSinkOptions.VIEWS_DIR))).stream()
+                    .map(io.tributary.sink.clickhouse.views.ViewDefinition::source)
+                    .collect(java.util.stream.Collectors.toSet());
+            return new ClickHouseSink(config, viewSources);
         }
     }
 }

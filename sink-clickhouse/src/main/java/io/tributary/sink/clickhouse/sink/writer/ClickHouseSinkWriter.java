@@ -46,13 +46,14 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
     private int bufferedRows;
     private RuntimeException timerFailure;
 
-    public ClickHouseSinkWriter(ClickHouseSinkConfig config, ProcessingTimeService timers, int subtask) {
+    public ClickHouseSinkWriter(ClickHouseSinkConfig config, java.util.Set<String> viewSources, ProcessingTimeService timers,
+                                int subtask) {
         this.config = config;
         this.client = config.client();
         this.timers = timers;
         this.retrier = new Retrier(config.maxRetries(), config.retryBackoff());
         this.ddl = new DdlApplier(config, appliedSchemas);
-        this.keyTransitions = new KeyTransitions(config);
+        this.keyTransitions = new KeyTransitions(config, viewSources);
         retrier.run("creating the status table", () -> {
             client.query(TableDdl.createDatabase(config.statusDatabase()));
             client.query(StatusTable.create(config.statusDatabase()));

@@ -35,9 +35,13 @@ final class KeyTransitions {
     /** MySQL table -> position of its ADD PRIMARY KEY, until its first row with the key arrives. */
     private final Map<String, SourcePosition> keyAdded = new HashMap<>();
 
-    KeyTransitions(ClickHouseSinkConfig config) {
+    /** Tables (without database) whose changelog views keep current at all times. */
+    private final java.util.Set<String> viewSources;
+
+    KeyTransitions(ClickHouseSinkConfig config, java.util.Set<String> viewSources) {
         this.config = config;
         this.client = config.client();
+        this.viewSources = viewSources;
     }
 
     /** Called with everything before the ALTER stored. */
@@ -58,9 +62,11 @@ final class KeyTransitions {
         List<String> columns = columns(names.database(), names.table());
         LOG.info("DROP PRIMARY KEY on {} at {}: its rows move to the multiset {}", mysqlTable, position, names.changes());
         client.query(ChangelogDdl.createEmpty(names, columns, config.statusDatabase()));
-        String before = " AND `_version` < " + position.toVersionString();
-        // Replayed after a crash, or the changelog already existed for views: the rows are there.
-        if ("0".equals(client.query("SELECT count() FROM " + names.changes() + " WHERE 1" + before).trim())) {
+        if (!viewSources.contains(names.table())) {
+            // Without views the changelog stopped when the table got a key: rebuilt from today's rows.
+            // Idempotent: a replay removes and writes the same rows again.
+            String before = " AND `_version` < " + position.toVersionString();
+            client.query("ALTER TABLE " + names.changes() + " DELETE WHERE 1" + before + " SETTINGS mutations_sync = 2");
             client.query("INSERT INTO " + names.changes() + " (" + columns.stream().map(TableNames::quote)
                     .collect(Collectors.joining(", ")) + ", `_version`, `_sign`, `_key`, `_source_ts`) "
                     + ChangelogDdl.currentRowsAsAdditions(names, columns, config.statusDatabase()) + before);
@@ -75,7 +81,7 @@ final class KeyTransitions {
     void beforeVersions(TableNames names, String mysqlTable, TableSchema schema, SourcePosition firstRow) {
         String view = client.query("SELECT create_table_query FROM system.tables WHERE database = "
                 + TableNames.literal(names.database()) + " AND name = " + TableNames.literal(names.table()) + " FORMAT TSVRaw");
-        if (view.contains("`_copies`")) {
+        if (view.contains("_copies")) { // the multiset view (ClickHouse may drop the backticks)
             fromMultiset(names, mysqlTable, schema, firstRow);
             return;
         }
