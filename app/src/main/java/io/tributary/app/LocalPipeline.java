@@ -74,6 +74,9 @@ public final class LocalPipeline {
                 config.get(MySqlSourceOptions.PASSWORD), config.get(MySqlSourceOptions.DATABASES))
                 .load(Path.of(config.get(TributaryJobOptions.ENRICHMENTS_DIR)));
         EnrichmentRegistry.check(stateDir, resume.isPresent(), enrichments);
+        MySqlServerIdentity.Server server = MySqlServerIdentity.read(io.tributary.cdc.source.MySqlSourceConfig.from(config));
+        MySqlServerIdentity.check(stateDir, resume.isPresent(), server,
+                config.get(MySqlSourceOptions.HOST) + ":" + config.get(MySqlSourceOptions.PORT));
         changelogs.prepare(config.get(MySqlSourceOptions.DATABASES), resume.isEmpty() ? ClickHouseChangelogSink.Start.FROM_SNAPSHOT
                 : resume.get().getParent().getFileName().toString().equals("savepoints")
                 ? ClickHouseChangelogSink.Start.FROM_SAVEPOINT : ClickHouseChangelogSink.Start.FROM_CHECKPOINT);
@@ -83,6 +86,7 @@ public final class LocalPipeline {
         TributaryJob.build(env, source, sink, changelogs, enrichments);
         job = env.executeAsync("tributary");
         EnrichmentRegistry.record(stateDir, enrichments);
+        MySqlServerIdentity.record(stateDir, server);
         return job;
     }
 

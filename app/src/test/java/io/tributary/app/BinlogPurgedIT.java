@@ -67,9 +67,7 @@ class BinlogPurgedIT {
                 .contains("delete its state directory (state.dir) and start it again");
 
         // The documented recovery: a new snapshot replaces the older rows.
-        try (var files = Files.walk(dir.resolve("state"))) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        PipelineTestSupport.deleteRecursively(dir.resolve("state"));
         pipeline = PipelineTestSupport.startPipeline(config, env, dir.resolve("run3.log"));
         try {
             PipelineTestSupport.awaitEqual(conf, 120);

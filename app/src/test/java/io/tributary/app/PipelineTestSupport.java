@@ -21,6 +21,16 @@ final class PipelineTestSupport {
 
     private PipelineTestSupport() {}
 
+    /** Deletes a directory tree (a pipeline's state.dir, for the documented "new snapshot" recovery). */
+    static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var files = java.nio.file.Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
     /** The MySQL admin user, connected to {@code database} ("" for none). */
     static java.sql.Connection mysqlAdmin(io.tributary.localservers.MySqlServer mysql, String database)
             throws java.sql.SQLException {

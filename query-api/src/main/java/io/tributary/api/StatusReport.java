@@ -71,7 +71,13 @@ final class StatusReport {
             m.put("batch_rows", t.batchRows());
             m.put("insert_ms", t.insertMillis());
             m.put("events_per_s", t.eventsPerSecond());
-            m.put("rows", rows(t));
+            try {
+                m.put("rows", rows(t));
+            } catch (RuntimeException e) {
+                // One table's count (e.g. dropped in MySQL a moment ago) must not take /status down.
+                m.put("rows", null);
+                m.put("error", e.getMessage());
+            }
             tables.add(m);
         }
         tables.sort((a, b) -> (((Map<?, ?>) a).get("database") + "." + ((Map<?, ?>) a).get("table"))

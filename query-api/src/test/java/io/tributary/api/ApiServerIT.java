@@ -91,6 +91,23 @@ class ApiServerIT {
                     .get("tables").get(0).get("rows").asLong()).isEqualTo(3);
             clickhouse.query("ALTER TABLE " + ApiFixture.ITEMS.versions() + " DELETE WHERE id = 77", Map.of("mutations_sync", "1"));
             ApiFixture.recordProgress(clickhouse, 1000);
+            // A table whose view is gone (dropped a moment ago) is reported with its error; /status stays up.
+            var gone = new io.tributary.sink.clickhouse.schema.TableNames("apitest", "gone");
+            clickhouse.insert(io.tributary.sink.clickhouse.schema.StatusTable.qualifiedName(ApiFixture.STATUS_DB),
+                    io.tributary.sink.clickhouse.schema.StatusTable.COLUMNS, "TabSeparated",
+                    io.tributary.sink.clickhouse.schema.StatusTable.row(gone,
+                            io.tributary.cdc.event.SourcePosition.binlog("binlog.000001", 5, 0), 1, 2, 1, 1, 1.0)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            var withGone = client.get("/status", r -> r.header("Authorization", admin()));
+            assertThat(withGone.code()).isEqualTo(200);
+            JsonNode goneRow = JSON.readTree(withGone.body().string()).get("tables").get(0);
+            assertThat(goneRow.get("table").asText()).isEqualTo("gone");
+            assertThat(goneRow.get("rows").isNull()).isTrue();
+            assertThat(goneRow.get("error").asText()).contains("gone");
+            assertThat(JSON.readTree(client.get("/status", r -> r.header("Authorization", admin())).body().string())
+                    .get("binlog").get("retention_s").asLong()).isZero();
+            clickhouse.query("ALTER TABLE " + io.tributary.sink.clickhouse.schema.StatusTable.qualifiedName(ApiFixture.STATUS_DB)
+                    + " DELETE WHERE table = 'gone'", Map.of("mutations_sync", "1"));
             var unknownRoute = client.get("/nothing-here");
             assertThat(unknownRoute.code()).isEqualTo(404);
             assertThat(unknownRoute.body().string()).contains("\"error\"");

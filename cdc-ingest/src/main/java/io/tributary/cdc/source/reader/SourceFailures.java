@@ -31,6 +31,14 @@ final class SourceFailures {
                     + "it takes a new snapshot and replaces the older ClickHouse rows. To prevent it: keep binlogs "
                     + "longer than the longest pipeline downtime. (MySQL said: " + firstLine(failure) + ")", failure));
         }
+        if (text.contains("more gtids than the") || text.contains("gtid set") && text.contains("not a subset")) {
+            return new SuppressRestartsException(new IllegalStateException("MySQL does not have transactions Tributary "
+                    + "already read (its GTID set is behind the stored one): the server was switched to one that is "
+                    + "behind, or it lost binlog after a crash. ClickHouse may hold changes this server never had. To "
+                    + "recover: stop Tributary, delete its state directory (state.dir) and start it again; it takes a "
+                    + "new snapshot of this server and replaces the ClickHouse rows. (MySQL said: " + firstLine(failure)
+                    + ")", failure));
+        }
         return new IllegalStateException("MySQL source failed: " + failure.getMessage(), failure);
     }
 

@@ -23,6 +23,16 @@ class SourceFailuresTest {
     }
 
     @Test
+    void aServerBehindTheStoredGtidsStopsForGoodWithTheRecovery() {
+        RuntimeException e = SourceFailures.classify(new RuntimeException("binlog error", new RuntimeException(
+                "Slave has more GTIDs than the master has, using the master's SERVER_UUID. This may indicate that ...")),
+                null, null);
+        assertThat(e).isInstanceOf(SuppressRestartsException.class);
+        assertThat(e.getCause().getMessage()).contains("server was switched to one that is behind")
+                .contains("delete its state directory (state.dir)").contains("Slave has more GTIDs");
+    }
+
+    @Test
     void otherFailuresAreRestarted() {
         RuntimeException e = SourceFailures.classify(new RuntimeException("Communications link failure"), null, null);
         assertThat(e).isNotInstanceOf(SuppressRestartsException.class).hasMessageContaining("Communications link failure");

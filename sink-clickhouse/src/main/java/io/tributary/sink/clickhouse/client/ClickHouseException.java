@@ -13,6 +13,7 @@ public final class ClickHouseException extends RuntimeException {
             210, // NETWORK_ERROR
             241, // MEMORY_LIMIT_EXCEEDED
             242, // TABLE_IS_READ_ONLY
+            243, // NOT_ENOUGH_SPACE (disk full: retried until space is freed, then the job restarts and waits)
             252, // TOO_MANY_PARTS
             319, // UNKNOWN_STATUS_OF_INSERT
             425, // SYSTEM_ERROR

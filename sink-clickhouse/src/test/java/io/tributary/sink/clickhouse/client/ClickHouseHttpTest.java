@@ -24,6 +24,7 @@ class ClickHouseHttpTest {
     void classifiesRetriableErrorsByCode() {
         org.assertj.core.api.Assertions.assertThat(new ClickHouseException(252, "TOO_MANY_PARTS", null).isRetriable()).isTrue();
         org.assertj.core.api.Assertions.assertThat(new ClickHouseException(319, "UNKNOWN_STATUS_OF_INSERT", null).isRetriable()).isTrue();
+        org.assertj.core.api.Assertions.assertThat(new ClickHouseException(243, "NOT_ENOUGH_SPACE", null).isRetriable()).isTrue();
         org.assertj.core.api.Assertions.assertThat(new ClickHouseException(-1, "connection refused", null).isRetriable()).isTrue();
         org.assertj.core.api.Assertions.assertThat(new ClickHouseException(62, "SYNTAX_ERROR", null).isRetriable()).isFalse();
     }

@@ -4,6 +4,7 @@ import io.tributary.cdc.event.ColumnSchema;
 import io.tributary.cdc.event.TableSchema;
 import io.tributary.sink.clickhouse.client.ClickHouseHttp;
 import io.tributary.sink.clickhouse.schema.DdlStatements;
+import io.tributary.sink.clickhouse.schema.StatusTable;
 import io.tributary.sink.clickhouse.schema.TableDdl;
 import io.tributary.sink.clickhouse.schema.TableNames;
 import io.tributary.sink.clickhouse.schema.TruncationsTable;
@@ -80,9 +81,11 @@ final class DdlApplier {
         LOG.info("DROP TABLE {}: dropping {} and {}", d.table(), names.view(), names.versions());
         client.query("DROP VIEW IF EXISTS " + names.view());
         client.query("DROP TABLE IF EXISTS " + names.versions() + " SYNC");
-        client.query("ALTER TABLE " + TruncationsTable.qualifiedName(config.statusDatabase()) + " DELETE WHERE database = "
-                + TableNames.literal(names.database()) + " AND table = " + TableNames.literal(names.table())
-                + " SETTINGS mutations_sync = 2");
+        for (String statusTable : List.of(TruncationsTable.qualifiedName(config.statusDatabase()),
+                StatusTable.qualifiedName(config.statusDatabase()))) {
+            client.query("ALTER TABLE " + statusTable + " DELETE WHERE database = " + TableNames.literal(names.database())
+                    + " AND table = " + TableNames.literal(names.table()) + " SETTINGS mutations_sync = 2");
+        }
         appliedSchemas.remove(d.table());
     }
 
@@ -107,6 +110,9 @@ final class DdlApplier {
             schema = new TableSchema(viewColumns.stream().map(c -> new ColumnSchema(c, "", -1, -1, true, false)).toList());
         }
         client.query("DROP VIEW IF EXISTS " + from.view());
+        client.query("ALTER TABLE " + StatusTable.qualifiedName(config.statusDatabase()) + " DELETE WHERE database = "
+                + TableNames.literal(from.database()) + " AND table = " + TableNames.literal(from.table())
+                + " SETTINGS mutations_sync = 2"); // the new name gets its own status with the next rows
         if (schema != null && !columns(to.database(), to.table() + TableNames.VERSIONS_SUFFIX).isEmpty()) {
             client.query(TableDdl.createView(to, schema, config.statusDatabase()));
             appliedSchemas.put(r.to(), schema);
