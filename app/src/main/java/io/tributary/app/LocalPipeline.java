@@ -72,7 +72,7 @@ public final class LocalPipeline {
         List<Enrichment> enrichments = new EnrichmentResolver(config.get(MySqlSourceOptions.HOST),
                 config.get(MySqlSourceOptions.PORT), config.get(MySqlSourceOptions.USER),
                 config.get(MySqlSourceOptions.PASSWORD), config.get(MySqlSourceOptions.DATABASES))
-                .load(Path.of(config.get(TributaryJobOptions.ENRICHMENTS_DIR)));
+                .load(config.getOptional(TributaryJobOptions.ENRICHMENTS_DIR));
         EnrichmentRegistry.check(stateDir, resume.isPresent(), enrichments);
         MySqlServerIdentity.Server server = MySqlServerIdentity.read(io.tributary.cdc.source.MySqlSourceConfig.from(config));
         MySqlServerIdentity.check(stateDir, resume.isPresent(), server,

@@ -9,7 +9,6 @@ import io.tributary.sink.clickhouse.client.ClickHouseHttp;
 import io.tributary.sink.clickhouse.schema.TableNames;
 import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -48,7 +47,7 @@ public final class Verify {
                 results.add(compare(c, clickhouse, sink, table));
             }
             for (Enrichment e : new EnrichmentResolver(mysql.host(), mysql.port(), mysql.user(), mysql.password(),
-                    mysql.databases()).load(Path.of(config.get(TributaryJobOptions.ENRICHMENTS_DIR)))) {
+                    mysql.databases()).load(config.getOptional(TributaryJobOptions.ENRICHMENTS_DIR))) {
                 results.add(compare(c, clickhouse, sink, e));
             }
             for (TableComparison result : results) {

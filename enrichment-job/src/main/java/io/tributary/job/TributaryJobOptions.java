@@ -8,7 +8,7 @@ public final class TributaryJobOptions {
     private TributaryJobOptions() {}
 
     public static final ConfigOption<String> ENRICHMENTS_DIR = ConfigOptions.key("pipeline.enrichments-dir")
-            .stringType().defaultValue("sql/enrichments")
+            .stringType().noDefaultValue()
             .withDescription("Directory of enrichments (<name>.sql: SELECT fact.*, lookup columns FROM fact LEFT JOIN "
                     + "lookups on their primary keys); each becomes the ClickHouse table <name>, kept in Flink state.");
 }

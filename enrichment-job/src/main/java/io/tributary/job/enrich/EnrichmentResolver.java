@@ -37,10 +37,16 @@ public final class EnrichmentResolver {
         this.databases = List.copyOf(databases);
     }
 
+    /** The enrichments of {@code pipeline.enrichments-dir}; none when it is unset. */
+    public List<Enrichment> load(java.util.Optional<String> directory) {
+        return directory.map(dir -> load(Path.of(dir))).orElse(List.of());
+    }
+
     public List<Enrichment> load(Path directory) {
         List<EnrichmentSql.Parsed> parsed = new ArrayList<>();
         if (!Files.isDirectory(directory)) {
-            return List.of();
+            throw new IllegalArgumentException("pipeline.enrichments-dir: " + directory.toAbsolutePath()
+                    + " is not a directory");
         }
         try (Stream<Path> files = Files.list(directory)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".sql")).sorted().toList()) {

@@ -8,7 +8,6 @@ import io.tributary.sink.clickhouse.sink.writer.ChangelogWriter;
 import io.tributary.sink.clickhouse.views.ViewDefinition;
 import io.tributary.sink.clickhouse.views.ViewFiles;
 import io.tributary.sink.clickhouse.views.ViewInstaller;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -114,7 +113,7 @@ public final class ClickHouseChangelogSink implements Sink<ChangeEvent> {
         }
 
         public ClickHouseChangelogSink build() {
-            List<ViewDefinition> views = ViewFiles.load(Path.of(options.get(ClickHouseSinkOptions.VIEWS_DIR)));
+            List<ViewDefinition> views = ViewFiles.configured(options);
             return new ClickHouseChangelogSink(ClickHouseSinkConfig.from(options), views);
         }
     }

@@ -51,8 +51,7 @@ public final class ClickHouseSink implements Sink<ChangeEvent> {
         public ClickHouseSink build() {
             ClickHouseSinkConfig config = ClickHouseSinkConfig.from(options);
             config.client().checkVersion();
-            java.util.Set<String> viewSources = io.tributary.sink.clickhouse.views.ViewFiles.load(
-                            java.nio.file.Path.of(options.get(ClickHouseSinkOptions.VIEWS_DIR))).stream()
+            java.util.Set<String> viewSources = io.tributary.sink.clickhouse.views.ViewFiles.configured(options).stream()
                     .map(io.tributary.sink.clickhouse.views.ViewDefinition::source)
                     .collect(java.util.stream.Collectors.toSet());
             return new ClickHouseSink(config, viewSources);

@@ -44,7 +44,7 @@ public final class ClickHouseSinkOptions {
             .durationType().defaultValue(Duration.ofSeconds(120)).withDescription("Timeout of one HTTP request.");
 
     public static final ConfigOption<String> VIEWS_DIR = ConfigOptions.key("sink.clickhouse.views-dir")
-            .stringType().defaultValue("sql/views")
+            .stringType().noDefaultValue()
             .withDescription("Directory of analytics views (<name>.sql: '-- key:' header and a SELECT summing signed "
                     + "changes); created, migrated and backfilled at start-up.");
 }

@@ -13,9 +13,16 @@ import java.util.stream.Stream;
 public final class ViewFiles {
     private ViewFiles() {}
 
+    /** The views of {@link io.tributary.sink.clickhouse.sink.ClickHouseSinkOptions#VIEWS_DIR}; none when unset. */
+    public static List<ViewDefinition> configured(org.apache.flink.configuration.Configuration options) {
+        return options.getOptional(io.tributary.sink.clickhouse.sink.ClickHouseSinkOptions.VIEWS_DIR)
+                .map(dir -> load(Path.of(dir))).orElse(List.of());
+    }
+
     public static List<ViewDefinition> load(Path directory) {
         if (!Files.isDirectory(directory)) {
-            return List.of();
+            throw new IllegalArgumentException("sink.clickhouse.views-dir: " + directory.toAbsolutePath()
+                    + " is not a directory");
         }
         List<ViewDefinition> views = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
