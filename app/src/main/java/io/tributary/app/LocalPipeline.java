@@ -66,9 +66,9 @@ public final class LocalPipeline {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
                 config.get(TributaryConfig.PARALLELISM), flink);
-        MySqlCdcSource source = MySqlCdcSource.builder().options(config).build();
         ClickHouseSink sink = ClickHouseSink.builder().options(config).build();
         ClickHouseChangelogSink changelogs = ClickHouseChangelogSink.builder().options(config).build();
+        MySqlCdcSource source = MySqlCdcSource.builder().options(config).replacedImagesFor(changelogs.sources()).build();
         List<Enrichment> enrichments = new EnrichmentResolver(config.get(MySqlSourceOptions.HOST),
                 config.get(MySqlSourceOptions.PORT), config.get(MySqlSourceOptions.USER),
                 config.get(MySqlSourceOptions.PASSWORD), config.get(MySqlSourceOptions.DATABASES))

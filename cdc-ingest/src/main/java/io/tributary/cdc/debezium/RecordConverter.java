@@ -25,6 +25,22 @@ import org.apache.kafka.connect.source.SourceRecord;
  * microsecond time, bytes for binary, source column types propagated).
  */
 public final class RecordConverter {
+    /** Tables (without database) whose UPDATEs carry the replaced row; null: every table. */
+    private final java.util.Set<String> replacedImageTables;
+
+    /** Converts UPDATEs with their replaced row image for every table. */
+    public RecordConverter() {
+        this(null);
+    }
+
+    /**
+     * Converts the replaced row of an UPDATE only for {@code replacedImageTables} and for tables
+     * without a primary key (their changelog needs it); converting it costs as much as the row.
+     */
+    public RecordConverter(java.util.Set<String> replacedImageTables) {
+        this.replacedImageTables = replacedImageTables == null ? null : java.util.Set.copyOf(replacedImageTables);
+    }
+
     static final String TYPE_PARAM = "__debezium.source.column.type";
     static final String LENGTH_PARAM = "__debezium.source.column.length";
     static final String SCALE_PARAM = "__debezium.source.column.scale";
@@ -71,7 +87,8 @@ public final class RecordConverter {
         Long ts = source.getInt64("ts_ms");
         String[] values = rowValues(database, table, schema, rowSchema, row, position);
         // FULL row images give the replaced row too: changelogs retract it, so views stay exact.
-        Struct replaced = op == ChangeEvent.Op.UPDATE ? envelope.getStruct("before") : null;
+        boolean wanted = replacedImageTables == null || !schema.hasPrimaryKey() || replacedImageTables.contains(table);
+        Struct replaced = op == ChangeEvent.Op.UPDATE && wanted ? envelope.getStruct("before") : null;
         String[] before = replaced == null ? null : rowValues(database, table, schema, rowSchema, replaced, position);
         return ChangeEvent.replacing(database, table, op, position, ts == null ? 0 : ts, schema, values, before);
     }

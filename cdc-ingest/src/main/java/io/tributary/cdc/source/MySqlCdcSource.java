@@ -27,9 +27,11 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, BinlogEnumeratorState>,
         ResultTypeQueryable<ChangeEvent> {
     private final MySqlSourceConfig config;
+    private final java.util.Set<String> replacedImageTables;
 
-    private MySqlCdcSource(MySqlSourceConfig config) {
+    private MySqlCdcSource(MySqlSourceConfig config, java.util.Set<String> replacedImageTables) {
         this.config = config;
+        this.replacedImageTables = replacedImageTables;
     }
 
     public static Builder builder() {
@@ -47,7 +49,7 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
 
     @Override
     public SourceReader<ChangeEvent, BinlogSplit> createReader(SourceReaderContext readerContext) {
-        return new BinlogSourceReader(config, readerContext);
+        return new BinlogSourceReader(config, readerContext, replacedImageTables);
     }
 
     @Override
@@ -80,9 +82,19 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
     /** Builds a source from {@link MySqlSourceOptions}. */
     public static final class Builder {
         private final Configuration options = new Configuration();
+        private java.util.Set<String> replacedImageTables;
 
         public Builder options(Configuration settings) {
             options.addAll(settings);
+            return this;
+        }
+
+        /**
+         * Only these tables' UPDATEs (and those of tables without a primary key) carry the replaced
+         * row, which changelogs need; unset: every table's.
+         */
+        public Builder replacedImagesFor(java.util.Set<String> tables) {
+            this.replacedImageTables = new java.util.HashSet<>(tables);
             return this;
         }
 
@@ -95,7 +107,7 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
         public MySqlCdcSource build() {
             MySqlSourceConfig config = MySqlSourceConfig.from(options);
             MySqlPreflight.check(config);
-            return new MySqlCdcSource(config);
+            return new MySqlCdcSource(config, replacedImageTables);
         }
     }
 }

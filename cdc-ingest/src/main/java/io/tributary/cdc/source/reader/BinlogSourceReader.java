@@ -41,7 +41,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private final MySqlSourceConfig config;
     private final SourceReaderContext context;
     private final BlockingQueue<QueuedRecord> queue;
-    private final RecordConverter converter = new RecordConverter();
+    private final RecordConverter converter;
     private final String engineId = UUID.randomUUID().toString();
     private final JsonConverter offsetConverter = new JsonConverter();
 
@@ -54,9 +54,11 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private Map<String, ?> lastPartition;
     private Map<String, ?> lastOffset;
 
-    public BinlogSourceReader(MySqlSourceConfig config, SourceReaderContext context) {
+    public BinlogSourceReader(MySqlSourceConfig config, SourceReaderContext context,
+                              java.util.Set<String> replacedImageTables) {
         this.config = config;
         this.context = context;
+        this.converter = new RecordConverter(replacedImageTables);
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         offsetConverter.configure(Map.of("schemas.enable", "false"), true);
     }
