@@ -62,6 +62,12 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
         this.views = List.copyOf(views);
         this.retrier = new Retrier(config.maxRetries(), config.retryBackoff());
         this.installer = new ViewInstaller(client);
+        // Tables without a key record their status from here; the versions writer may not have created it yet.
+        retrier.run("creating the status tables", () -> {
+            client.query(TableDdl.createDatabase(config.statusDatabase()));
+            client.query(StatusTable.create(config.statusDatabase()));
+            client.query(KeyChangesTable.create(config.statusDatabase()));
+        });
         scheduleFlush();
     }
 
