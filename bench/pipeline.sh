@@ -2,7 +2,8 @@
 # Pipeline benchmark: snapshot rows/s, binlog catch-up events/s and commit-to-ClickHouse freshness.
 #   bench/pipeline.sh [ROWS=2000000] [CHANGES=200000] [RATE=2000] [SECONDS=30]
 # Starts its own MySQL and ClickHouse under .tributary/bench-pipeline (local binaries), runs the
-# real jar as a separate process and prints the figures. Not a test; record results in docs/benchmarks.md.
+# real jar as a separate process and prints the figures; freshness over time is plotted in
+# .tributary/bench-pipeline/freshness.svg. Not a test; record results in docs/benchmarks.md.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"

@@ -104,6 +104,8 @@ public final class PipelineBenchmark {
 
         // 3. Freshness at a sustained rate: MySQL commit -> row readable in ClickHouse
         List<Long> freshness = Collections.synchronizedList(new ArrayList<>());
+        List<long[]> overTime = new ArrayList<>(); // {ms since the phase started, freshness ms}
+        long phaseStart = System.nanoTime();
         long nextId = rows + 1L;
         int batch = Math.max(1, rate / 20);
         try (Connection c = admin(mysql); Statement st = c.createStatement()) {
@@ -117,7 +119,7 @@ public final class PipelineBenchmark {
                 }
                 st.executeUpdate("INSERT INTO bench.events VALUES " + values);
                 pending.add(new long[] {nextId - 1, System.nanoTime()});
-                collectVisible(clickhouse, pending, freshness);
+                collectVisible(clickhouse, pending, freshness, overTime, phaseStart);
                 tick += TimeUnit.MILLISECONDS.toNanos(50);
                 long sleep = tick - System.nanoTime();
                 if (sleep > 0) {
@@ -126,7 +128,7 @@ public final class PipelineBenchmark {
             }
             long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!pending.isEmpty() && System.nanoTime() < drainEnd) {
-                collectVisible(clickhouse, pending, freshness);
+                collectVisible(clickhouse, pending, freshness, overTime, phaseStart);
                 TimeUnit.MILLISECONDS.sleep(20);
             }
         }
@@ -135,18 +137,24 @@ public final class PipelineBenchmark {
         System.out.printf("freshness at %,d rows/s for %d s (%d batches of %d, polled every 50 ms; resolution ~50 ms): "
                         + "p50 %d ms, p95 %d ms, p99 %d ms, max %d ms; pipeline RSS %d MiB%n", rate, seconds, sorted.size(),
                 batch, pct(sorted, 50), pct(sorted, 95), pct(sorted, 99), sorted.get(sorted.size() - 1), rssMiB(pipeline));
+        Path plot = base.resolve("freshness.svg");
+        FreshnessPlot.write(plot, String.format("Freshness, MySQL commit to row readable in ClickHouse, %,d rows/s, %d-core "
+                + "box", rate, Runtime.getRuntime().availableProcessors()), overTime, pct(sorted, 50), pct(sorted, 99));
+        System.out.println("freshness over time plotted in " + plot);
         pipeline.destroy();
         pipeline.waitFor(120, TimeUnit.SECONDS);
     }
 
     /** Batches ({last id, commit nanos}) whose last row ClickHouse now returns: their freshness, in ms. */
-    private static void collectVisible(ClickHouseServer clickhouse, List<long[]> pending, List<Long> freshness)
-            throws Exception {
+    private static void collectVisible(ClickHouseServer clickhouse, List<long[]> pending, List<Long> freshness,
+                                       List<long[]> overTime, long phaseStart) throws Exception {
         long visible = Long.parseLong(scalar(clickhouse, "SELECT max(id) FROM bench.events__versions"));
         long now = System.nanoTime();
         pending.removeIf(p -> {
             if (p[0] <= visible) {
                 freshness.add(TimeUnit.NANOSECONDS.toMillis(now - p[1]));
+                overTime.add(new long[] {TimeUnit.NANOSECONDS.toMillis(p[1] - phaseStart),
+                        TimeUnit.NANOSECONDS.toMillis(now - p[1])});
                 return true;
             }
             return false;
