@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.slf4j.Logger;
@@ -324,13 +323,8 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
             this.names = names;
             this.mysqlTable = mysqlTable;
             this.schema = schema;
-            List<ColumnSchema> columns = schema.columns();
-            this.columnList = columns.stream().map(c -> TableNames.quote(c.name())).collect(Collectors.joining(", "))
-                    + ", " + String.join(", ", ChangelogDdl.METADATA_COLUMNS);
-            this.binary = new boolean[columns.size()];
-            for (int i = 0; i < binary.length; i++) {
-                binary[i] = columns.get(i).isBinary();
-            }
+            this.columnList = TsvEncoder.columnList(schema, ChangelogDdl.METADATA_COLUMNS);
+            this.binary = TsvEncoder.binaryColumns(schema);
         }
 
         void add(ChangeEvent e, String[] values, int sign, long key) {

@@ -1,7 +1,6 @@
 package io.tributary.sink.clickhouse.sink.writer;
 
 import io.tributary.cdc.event.ChangeEvent;
-import io.tributary.cdc.event.ColumnSchema;
 import io.tributary.cdc.event.SourcePosition;
 import io.tributary.cdc.event.TableSchema;
 import io.tributary.sink.clickhouse.client.ClickHouseHttp;
@@ -19,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.slf4j.Logger;
@@ -254,13 +252,8 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
             this.names = names;
             this.mysqlTable = mysqlTable;
             this.schema = schema;
-            List<ColumnSchema> columns = schema.columns();
-            this.columnList = columns.stream().map(c -> TableNames.quote(c.name())).collect(Collectors.joining(", "))
-                    + ", " + String.join(", ", TableDdl.METADATA_COLUMNS);
-            this.binary = new boolean[columns.size()];
-            for (int i = 0; i < binary.length; i++) {
-                binary[i] = columns.get(i).isBinary();
-            }
+            this.columnList = TsvEncoder.columnList(schema, TableDdl.METADATA_COLUMNS);
+            this.binary = TsvEncoder.binaryColumns(schema);
         }
 
         void append(ChangeEvent e) {

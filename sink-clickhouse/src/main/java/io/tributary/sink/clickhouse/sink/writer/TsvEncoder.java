@@ -8,6 +8,21 @@ import java.util.HexFormat;
 final class TsvEncoder {
     private TsvEncoder() {}
 
+    /** The insert's column list: the MySQL columns in the schema's order, then {@code metadata}. */
+    static String columnList(io.tributary.cdc.event.TableSchema schema, java.util.List<String> metadata) {
+        return schema.columns().stream().map(c -> io.tributary.sink.clickhouse.schema.TableNames.quote(c.name()))
+                .collect(java.util.stream.Collectors.joining(", ")) + ", " + String.join(", ", metadata);
+    }
+
+    /** Which columns carry bytes (hex in the event, raw bytes in the insert). */
+    static boolean[] binaryColumns(io.tributary.cdc.event.TableSchema schema) {
+        boolean[] binary = new boolean[schema.columns().size()];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = schema.columns().get(i).isBinary();
+        }
+        return binary;
+    }
+
     /** One row's MySQL values, each followed by a tab. */
     static void writeValues(ByteArrayOutputStream out, String[] values, boolean[] binary) {
         for (int i = 0; i < binary.length; i++) {
