@@ -7,7 +7,9 @@ import io.tributary.job.TributaryJobOptions;
 import io.tributary.job.enrich.Enrichment;
 import io.tributary.job.enrich.EnrichmentResolver;
 import io.tributary.sink.clickhouse.sink.ClickHouseChangelogSink;
+import io.tributary.sink.clickhouse.control.ClickHouseTableControl;
 import io.tributary.sink.clickhouse.sink.ClickHouseSink;
+import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,9 +68,12 @@ public final class LocalPipeline {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
                 config.get(TributaryConfig.PARALLELISM), flink);
-        ClickHouseSink sink = ClickHouseSink.builder().options(config).build();
+        // One broken table is parked (rows skipped, shown in /status) instead of stopping the others.
+        ClickHouseTableControl tableControl = new ClickHouseTableControl(ClickHouseSinkConfig.from(config));
+        ClickHouseSink sink = ClickHouseSink.builder().options(config).tableControl(tableControl).build();
         ClickHouseChangelogSink changelogs = ClickHouseChangelogSink.builder().options(config).build();
-        MySqlCdcSource source = MySqlCdcSource.builder().options(config).replacedImagesFor(changelogs.sources()).build();
+        MySqlCdcSource source = MySqlCdcSource.builder().options(config).replacedImagesFor(changelogs.sources())
+                .tableControl(tableControl).build();
         List<Enrichment> enrichments = new EnrichmentResolver(config.get(MySqlSourceOptions.HOST),
                 config.get(MySqlSourceOptions.PORT), config.get(MySqlSourceOptions.USER),
                 config.get(MySqlSourceOptions.PASSWORD), config.get(MySqlSourceOptions.DATABASES))

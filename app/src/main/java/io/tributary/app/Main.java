@@ -13,6 +13,8 @@ public final class Main {
     private static final String USAGE = """
             usage: tributary run --config FILE      pipeline + API in this JVM until SIGTERM
                    tributary verify --config FILE   compare every captured MySQL table with ClickHouse
+                   tributary resync --config FILE DB.TABLE [--timeout SECONDS]
+                                                    re-read one table online (e.g. a parked one) and wait
                    tributary demo [--dir DIR]       local MySQL + ClickHouse + Sakila + pipeline + API""";
 
     private Main() {}
@@ -42,6 +44,8 @@ public final class Main {
                 case "run" -> runPipeline(TributaryConfig.load(configPath(args)));
                 case "verify" -> Verify.run(TributaryConfig.load(configPath(args)), System.out);
                 case "demo" -> Demo.run(option(args, "--dir", ".tributary/demo"));
+                case "resync" -> ResyncCommand.run(TributaryConfig.load(configPath(args)), resyncTable(args),
+                        java.time.Duration.ofSeconds(Long.parseLong(option(args, "--timeout", "1800"))), System.out);
                 default -> {
                     System.err.println("unknown command '" + args[0] + "'\n" + USAGE);
                     yield 2;
@@ -68,6 +72,18 @@ public final class Main {
         running.awaitTermination();
         stopped.await();
         return 0;
+    }
+
+    /** The one argument that is not an option or an option's value. */
+    static String resyncTable(String[] args) {
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].startsWith("--")) {
+                i++;
+            } else {
+                return args[i];
+            }
+        }
+        throw new IllegalArgumentException("resync needs the table to re-read, as db.table\n" + USAGE);
     }
 
     /** The innermost message: Flink wraps a source's own explanation in several "job failed" layers. */

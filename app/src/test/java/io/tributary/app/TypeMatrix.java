@@ -147,9 +147,10 @@ final class TypeMatrix {
         }
         b.append("\n## Values ClickHouse cannot hold\n\n");
         b.append("- DATE, DATETIME and TIMESTAMP values outside 1900-01-01 .. 2299-12-31 (MySQL allows 1000 .. 9999): the\n");
-        b.append("  pipeline stops before writing the change, with a message naming `db.table.column`, the value and the\n");
-        b.append("  binlog position (`RecordConverterTest`). Correct the value in MySQL or leave the table out, then restart.\n");
-        b.append("- Zero dates (`0000-00-00`, allowed by a permissive sql_mode) in a NOT NULL column stop the pipeline the\n");
+        b.append("  table is parked before the change is written (its changes are skipped, the other tables keep flowing),\n");
+        b.append("  with a message naming `db.table.column`, the value and the binlog position in the log and `/status`\n");
+        b.append("  (`RecordConverterTest`, `ParkAndResyncIT`). Correct the value in MySQL, then `./tributary resync db.table`.\n");
+        b.append("- Zero dates (`0000-00-00`, allowed by a permissive sql_mode) in a NOT NULL column park the table the\n");
         b.append("  same way. In a NULL-able column Debezium delivers them as NULL, indistinguishable from a real NULL:\n");
         b.append("  a known gap, listed in issue 3.\n");
         b.append("- YEAR 0000 is kept as 0 (Debezium's own YEAR conversion would make it 2000; Tributary converts YEAR itself).\n");

@@ -30,9 +30,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class TributaryJob {
     private TributaryJob() {}
 
-    /** A row change of a table without a primary key: no identity to version, kept as a changelog only. */
+    /**
+     * A row change of a table without a primary key: no identity to version, kept as a changelog only.
+     * TRUNCATE is not one: its record carries no key, so it goes to both sinks.
+     */
     static boolean isKeylessRow(ChangeEvent e) {
-        return e.op() != ChangeEvent.Op.DDL && !e.schema().hasPrimaryKey();
+        return e.op() != ChangeEvent.Op.DDL && e.op() != ChangeEvent.Op.TRUNCATE && !e.schema().hasPrimaryKey();
     }
 
     public static void build(StreamExecutionEnvironment env, MySqlCdcSource source, ClickHouseSink sink,
@@ -66,7 +69,7 @@ public final class TributaryJob {
 
         Set<String> sources = changelogSink.sources();
         DataStream<ChangeEvent> logged = changes.filter(e -> sources.contains(e.table()) || isKeylessRow(e)
-                        || e.op() == ChangeEvent.Op.DDL).setParallelism(1)
+                        || e.op() == ChangeEvent.Op.DDL || e.op() == ChangeEvent.Op.TRUNCATE).setParallelism(1)
                 .name("changelogs");
         for (DataStream<ChangeEvent> stream : enriched) {
             logged = logged.union(stream.filter(e -> sources.contains(e.table())).name("enriched changes for views"));

@@ -69,7 +69,7 @@ public final class ApiServer implements AutoCloseable {
                 settings.queryTimeout(), MAX_CACHED_ANSWER_BYTES);
         EndpointHandler endpoints = new EndpointHandler(catalog, answers, metrics, settings.maxRows());
         TableQueries tables = new TableQueries(clickhouse, settings.maxRows(), settings.queryTimeout());
-        StatusReport status = new StatusReport(clickhouse, progress, pipelineState, binlog);
+        StatusReport status = new StatusReport(clickhouse, progress, pipelineState, binlog, settings.statusDatabase());
         Access access = new Access(settings.clients(), metrics);
         String statusPage = resource("status.html");
         String docsPage = resource("docs.html").replace("SWAGGER_UI_VERSION", swaggerUiVersion());

@@ -1,6 +1,8 @@
 package io.tributary.api;
 
 import io.tributary.api.query.PipelineProgress;
+import io.tributary.cdc.source.TableControl;
+import io.tributary.sink.clickhouse.control.ClickHouseTableControl;
 import io.tributary.sink.clickhouse.client.ClickHouseHttp;
 import io.tributary.sink.clickhouse.schema.TableNames;
 import java.time.Instant;
@@ -16,10 +18,12 @@ final class StatusReport {
     private final PipelineProgress progress;
     private final Supplier<String> pipelineState;
     private final Supplier<SourceBinlog> binlog;
+    private final String statusDatabase;
 
     StatusReport(ClickHouseHttp clickhouse, PipelineProgress progress, Supplier<String> pipelineState,
-                 Supplier<SourceBinlog> binlog) {
+                 Supplier<SourceBinlog> binlog, String statusDatabase) {
         this.clickhouse = clickhouse;
+        this.statusDatabase = statusDatabase;
         this.progress = progress;
         this.pipelineState = pipelineState;
         this.binlog = binlog;
@@ -52,6 +56,36 @@ final class StatusReport {
     private record CountAt(java.math.BigInteger version, long rows) {}
 
     private final java.util.concurrent.ConcurrentHashMap<String, CountAt> counts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Parked tables and running resyncs, each also as a warning saying what to do. */
+    private List<Object> parked(List<String> warnings) {
+        List<Object> parked = new ArrayList<>();
+        Map<String, TableControl.TableState> states;
+        try {
+            states = ClickHouseTableControl.read(clickhouse, statusDatabase);
+        } catch (RuntimeException e) {
+            warnings.add("Cannot read parked tables: " + e.getMessage());
+            return parked;
+        }
+        states.forEach((table, state) -> {
+            if (state.state() == TableControl.State.RESYNCED) {
+                return;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("table", table);
+            m.put("state", state.state() == TableControl.State.PARKED ? "parked" : "resync_requested");
+            m.put("since", Instant.ofEpochMilli(state.atMs()).toString());
+            m.put("position", state.position());
+            m.put("message", state.message());
+            parked.add(m);
+            warnings.add(state.state() == TableControl.State.PARKED
+                    ? "Table " + table + " is PARKED since " + Instant.ofEpochMilli(state.atMs()) + " at " + state.position()
+                    + " (its changes are not applied; the other tables keep flowing): " + state.message()
+                    + " Fix the cause, then run: ./tributary resync --config FILE " + table
+                    : "Table " + table + " is being re-read (resync requested " + Instant.ofEpochMilli(state.atMs()) + ")");
+        });
+        return parked;
+    }
 
     Map<String, Object> build() {
         progress.refresh();
@@ -98,7 +132,10 @@ final class StatusReport {
             b.put("error", source.error());
         }
         out.put("binlog", b);
-        out.put("warnings", source.warnings(reading, newest == null ? 0 : Math.max(0, now - newest.sourceTsMillis())));
+        List<String> warnings = new ArrayList<>(source.warnings(reading,
+                newest == null ? 0 : Math.max(0, now - newest.sourceTsMillis())));
+        out.put("parked", parked(warnings));
+        out.put("warnings", warnings);
         out.put("tables", tables);
         return out;
     }

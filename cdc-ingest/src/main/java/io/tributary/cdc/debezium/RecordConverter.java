@@ -106,8 +106,9 @@ public final class RecordConverter {
             if (values[i] == null && !column.nullable()) {
                 throw new IllegalStateException("Column " + database + "." + table + "." + column.name()
                         + " is NOT NULL but the binlog row at " + position + " has no value for it"
-                        + " (an invalid or zero date under a permissive sql_mode?). Fix the row in MySQL,"
-                        + " or make the column NULL.");
+                        + " (an invalid or zero date under a permissive sql_mode?). Fix the row in MySQL (or make the column"
+                        + " NULL), then run ./tributary resync --config FILE " + database + "." + table
+                        + " (the table is parked until then).");
             }
         }
         return values;
@@ -135,7 +136,8 @@ public final class RecordConverter {
             throw new IllegalStateException("Column " + database + "." + table + "." + column.name() + " (" + type
                     + ") has the value '" + value + "' at " + position + ", outside what ClickHouse can store ("
                     + CLICKHOUSE_MIN_DATE + " to " + CLICKHOUSE_MAX_DATE + "). Nothing was written for this change. "
-                    + "Correct the value in MySQL (or leave the table out of source.mysql.tables) and restart.");
+                    + "Correct the value in MySQL (or leave the table out of source.mysql.tables), then run "
+                    + "./tributary resync --config FILE " + database + "." + table + " (the table is parked until then).");
         }
     }
 

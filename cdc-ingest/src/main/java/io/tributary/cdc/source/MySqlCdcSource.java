@@ -28,10 +28,13 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
         ResultTypeQueryable<ChangeEvent> {
     private final MySqlSourceConfig config;
     private final java.util.Set<String> replacedImageTables;
+    private final TableControl tableControl;
 
-    private MySqlCdcSource(MySqlSourceConfig config, java.util.Set<String> replacedImageTables) {
+    private MySqlCdcSource(MySqlSourceConfig config, java.util.Set<String> replacedImageTables,
+                           TableControl tableControl) {
         this.config = config;
         this.replacedImageTables = replacedImageTables;
+        this.tableControl = tableControl;
     }
 
     public static Builder builder() {
@@ -49,7 +52,7 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
 
     @Override
     public SourceReader<ChangeEvent, BinlogSplit> createReader(SourceReaderContext readerContext) {
-        return new BinlogSourceReader(config, readerContext, replacedImageTables);
+        return new BinlogSourceReader(config, readerContext, replacedImageTables, tableControl);
     }
 
     @Override
@@ -83,6 +86,13 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
     public static final class Builder {
         private final Configuration options = new Configuration();
         private java.util.Set<String> replacedImageTables;
+        private TableControl tableControl = TableControl.NONE;
+
+        /** Where parked tables and resync requests live; without one, a broken row stops the pipeline. */
+        public Builder tableControl(TableControl control) {
+            this.tableControl = java.util.Objects.requireNonNull(control, "control");
+            return this;
+        }
 
         public Builder options(Configuration settings) {
             options.addAll(settings);
@@ -107,7 +117,7 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
         public MySqlCdcSource build() {
             MySqlSourceConfig config = MySqlSourceConfig.from(options);
             MySqlPreflight.check(config);
-            return new MySqlCdcSource(config, replacedImageTables);
+            return new MySqlCdcSource(config, replacedImageTables, tableControl);
         }
     }
 }

@@ -13,7 +13,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /** Checkpoint format of {@link BinlogEnumeratorState}. */
 public final class BinlogEnumeratorStateSerializer implements SimpleVersionedSerializer<BinlogEnumeratorState> {
-    private static final int VERSION = 1;
+    /** 1: splits of format 1; 2: splits of format 2 (with resyncs). */
+    private static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -34,14 +35,14 @@ public final class BinlogEnumeratorStateSerializer implements SimpleVersionedSer
 
     @Override
     public BinlogEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION) {
+        if (version != 1 && version != VERSION) {
             throw new IOException("unknown enumerator state format version " + version);
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
             int n = in.readInt();
             List<BinlogSplit> splits = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                splits.add(BinlogSplitSerializer.read(in));
+                splits.add(BinlogSplitSerializer.read(in, version));
             }
             return new BinlogEnumeratorState(splits);
         }

@@ -9,6 +9,7 @@ import io.tributary.cdc.debezium.EngineStateRegistry;
 import io.tributary.cdc.debezium.RecordConverter;
 import io.tributary.cdc.event.ChangeEvent;
 import io.tributary.cdc.source.MySqlSourceConfig;
+import io.tributary.cdc.source.TableControl;
 import io.tributary.cdc.source.split.BinlogSplit;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -44,6 +45,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private final RecordConverter converter;
     private final String engineId = UUID.randomUUID().toString();
     private final JsonConverter offsetConverter = new JsonConverter();
+    private final ParkedTables parked;
 
     private volatile CompletableFuture<Void> available = new CompletableFuture<>();
     private volatile boolean closing;
@@ -55,16 +57,25 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private Map<String, ?> lastOffset;
 
     public BinlogSourceReader(MySqlSourceConfig config, SourceReaderContext context,
-                              java.util.Set<String> replacedImageTables) {
+                              java.util.Set<String> replacedImageTables, TableControl control) {
         this.config = config;
         this.context = context;
         this.converter = new RecordConverter(replacedImageTables);
+        this.parked = new ParkedTables(config, control, this::wakeUp);
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         offsetConverter.configure(Map.of("schemas.enable", "false"), true);
     }
 
-    /** A record from Debezium: a row change, or only a position (DDL, heartbeat), or a failure. */
-    private record QueuedRecord(ChangeEvent event, Map<String, ?> partition, Map<String, ?> offset, Throwable failure) {}
+    /**
+     * A record from Debezium: a row change, or only a position (DDL, heartbeat), or a failure; a row
+     * that cannot be converted names its table in {@code failedTable}, which is parked.
+     */
+    private record QueuedRecord(ChangeEvent event, Map<String, ?> partition, Map<String, ?> offset, Throwable failure,
+                                String failedTable) {
+        QueuedRecord(ChangeEvent event, Map<String, ?> partition, Map<String, ?> offset, Throwable failure) {
+            this(event, partition, offset, failure, null);
+        }
+    }
 
     @Override
     public void start() {}
@@ -90,6 +101,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         }
         split = splits.get(0);
         requireUtcDefaultZone();
+        parked.restore(split.resyncs());
         engineState = new EngineStateRegistry.EngineState(split.offsetKey(), split.offsetValue(), split.schemaHistory());
         EngineStateRegistry.register(engineId, engineState);
         LOG.info("Starting Debezium for {} from {}", config,
@@ -121,9 +133,16 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             try {
                 event = converter.convert(record);
             } catch (RuntimeException e) {
-                LOG.error("Cannot convert {}", record, e);
-                enqueue(new QueuedRecord(null, null, null, e));
-                return;
+                String table = parked.canPark() ? ParkedTables.tableOf(record) : null;
+                if (table == null) {
+                    LOG.error("Cannot convert {}", record, e);
+                    enqueue(new QueuedRecord(null, null, null, e));
+                    return;
+                }
+                queue.put(new QueuedRecord(null, record.sourcePartition(), record.sourceOffset(), e, table));
+                available.complete(null);
+                committer.markProcessed(r);
+                continue;
             }
             queue.put(new QueuedRecord(event, record.sourcePartition(), record.sourceOffset(), null));
             available.complete(null);
@@ -141,17 +160,31 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         available.complete(null);
     }
 
+    private void wakeUp() {
+        available.complete(null);
+    }
+
     @Override
     public InputStatus pollNext(ReaderOutput<ChangeEvent> output) {
+        if (parked.resyncing()) {
+            // The binlog waits (Debezium blocks on the full queue) while the table's rows are handed out.
+            return parked.emitResyncRows(output, MAX_RECORDS_PER_POLL)
+                    ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+        }
+        if (parked.startRequestedResync()) {
+            return InputStatus.MORE_AVAILABLE;
+        }
         for (int i = 0; i < MAX_RECORDS_PER_POLL; i++) {
             QueuedRecord r = queue.poll();
             if (r == null) {
                 return InputStatus.NOTHING_AVAILABLE;
             }
-            if (r.failure() != null) {
+            if (r.failedTable() != null) {
+                parked.park(r.failedTable(), r.offset(), r.failure());
+            } else if (r.failure() != null) {
                 throw SourceFailures.classify(r.failure(), lastOffset, split == null ? null : split.offsetValue());
             }
-            if (r.event() != null) {
+            if (r.event() != null && parked.passes(r.event())) {
                 output.collect(r.event(), r.event().sourceTimestampMs());
             }
             lastPartition = r.partition();
@@ -162,7 +195,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
 
     @Override
     public CompletableFuture<Void> isAvailable() {
-        if (!queue.isEmpty()) {
+        if (parked.resyncing() ? parked.resyncHasData() : (!queue.isEmpty() || parked.resyncRequested())) {
             return CompletableFuture.completedFuture(null);
         }
         // Flink may ask twice before waiting: hand out the same pending future until it completes.
@@ -171,7 +204,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             current = new CompletableFuture<>();
             available = current;
         }
-        if (!queue.isEmpty()) {
+        if (parked.resyncing() ? parked.resyncHasData() : (!queue.isEmpty() || parked.resyncRequested())) {
             current.complete(null);
         }
         return current;
@@ -190,7 +223,12 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             value = new String(offsetConverter.fromConnectData(DebeziumProperties.ENGINE_NAME, null, lastOffset),
                     StandardCharsets.UTF_8);
         }
-        return List.of(new BinlogSplit(key, value, engineState.history()));
+        return List.of(new BinlogSplit(key, value, engineState.history(), parked.resyncsForCheckpoint(checkpointId)));
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        parked.checkpointCompleted(checkpointId);
     }
 
     @Override
@@ -199,6 +237,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     @Override
     public void close() throws Exception {
         closing = true;
+        parked.close();
         if (engine != null) {
             try {
                 engine.close();

@@ -1,18 +1,35 @@
 package io.tributary.cdc.source.split;
 
+import io.tributary.cdc.event.SourcePosition;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.connector.source.SourceSplit;
 
 /**
  * The single split of a MySQL source: the binlog. Its state is Debezium's offset (as the exact
- * bytes of Debezium's offset store key and value, null before the first record) and Debezium's
- * schema history.
+ * bytes of Debezium's offset store key and value, null before the first record), Debezium's
+ * schema history, and the tables re-read online ({@code ./tributary resync}) with the request each
+ * answered and the position it read at: the table's binlog rows before that position are skipped,
+ * checkpointed together with the offset so a replay skips them too.
  */
-public record BinlogSplit(String offsetKey, String offsetValue, List<String> schemaHistory) implements SourceSplit {
+public record BinlogSplit(String offsetKey, String offsetValue, List<String> schemaHistory,
+                          Map<String, Resync> resyncs) implements SourceSplit {
     public static final String ID = "binlog";
+
+    /** A resync of one table, answering the request made at {@code requestedAtMs}, read at {@code position}. */
+    public record Resync(long requestedAtMs, SourcePosition position) {
+        public Resync {
+            java.util.Objects.requireNonNull(position, "position");
+        }
+    }
+
+    public BinlogSplit(String offsetKey, String offsetValue, List<String> schemaHistory) {
+        this(offsetKey, offsetValue, schemaHistory, Map.of());
+    }
 
     public BinlogSplit {
         schemaHistory = List.copyOf(schemaHistory);
+        resyncs = Map.copyOf(resyncs);
         if ((offsetKey == null) != (offsetValue == null)) {
             throw new IllegalArgumentException("offset key and value must both be set or both be absent");
         }

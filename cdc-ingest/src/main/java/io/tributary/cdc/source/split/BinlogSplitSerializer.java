@@ -7,13 +7,17 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import io.tributary.cdc.event.SourcePosition;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /** Checkpoint format of {@link BinlogSplit}. Strings are length-prefixed UTF-8 (no 64 KiB limit). */
 public final class BinlogSplitSerializer implements SimpleVersionedSerializer<BinlogSplit> {
     public static final BinlogSplitSerializer INSTANCE = new BinlogSplitSerializer();
-    private static final int VERSION = 1;
+    /** 1: offset and schema history; 2: also the tables resynced online. */
+    static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -36,19 +40,26 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
         for (String record : split.schemaHistory()) {
             writeString(out, record);
         }
+        out.writeInt(split.resyncs().size());
+        for (Map.Entry<String, BinlogSplit.Resync> e : new java.util.TreeMap<>(split.resyncs()).entrySet()) {
+            writeString(out, e.getKey());
+            out.writeLong(e.getValue().requestedAtMs());
+            out.writeLong(e.getValue().position().high());
+            out.writeLong(e.getValue().position().low());
+        }
     }
 
     @Override
     public BinlogSplit deserialize(int version, byte[] serialized) throws IOException {
-        if (version != VERSION) {
+        if (version != 1 && version != VERSION) {
             throw new IOException("unknown binlog split format version " + version);
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
-            return read(in);
+            return read(in, version);
         }
     }
 
-    public static BinlogSplit read(DataInputStream in) throws IOException {
+    public static BinlogSplit read(DataInputStream in, int version) throws IOException {
         String key = readString(in);
         String value = readString(in);
         int n = in.readInt();
@@ -56,7 +67,14 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
         for (int i = 0; i < n; i++) {
             history.add(readString(in));
         }
-        return new BinlogSplit(key, value, history);
+        Map<String, BinlogSplit.Resync> resyncs = new HashMap<>();
+        int r = version >= 2 ? in.readInt() : 0;
+        for (int i = 0; i < r; i++) {
+            String table = readString(in);
+            long requestedAt = in.readLong();
+            resyncs.put(table, new BinlogSplit.Resync(requestedAt, new SourcePosition(in.readLong(), in.readLong())));
+        }
+        return new BinlogSplit(key, value, history, resyncs);
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {

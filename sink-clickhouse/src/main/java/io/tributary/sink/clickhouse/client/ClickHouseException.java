@@ -21,6 +21,31 @@ public final class ClickHouseException extends RuntimeException {
             1002 // UNKNOWN_EXCEPTION on some proxies
     );
 
+    /**
+     * Codes by which ClickHouse refuses the rows of one table (values it cannot parse or store, a
+     * constraint, a column or table that is not there): parking that table lets the others go on.
+     */
+    private static final Set<Integer> TABLE_REJECTS_ROWS = Set.of(
+            6, // CANNOT_PARSE_TEXT
+            8, // THERE_IS_NO_COLUMN
+            10, // NOT_FOUND_COLUMN_IN_BLOCK
+            16, // NO_SUCH_COLUMN_IN_TABLE
+            26, // CANNOT_PARSE_QUOTED_STRING
+            27, // CANNOT_PARSE_INPUT_ASSERTION_FAILED
+            38, // CANNOT_PARSE_DATE
+            41, // CANNOT_PARSE_DATETIME
+            53, // TYPE_MISMATCH
+            60, // UNKNOWN_TABLE
+            69, // ARGUMENT_OUT_OF_BOUND
+            70, // CANNOT_CONVERT_TYPE
+            72, // CANNOT_PARSE_NUMBER
+            117, // INCORRECT_DATA
+            131, // TOO_LARGE_STRING_SIZE
+            321, // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
+            349, // CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN
+            469 // VIOLATED_CONSTRAINT
+    );
+
     private final int code;
 
     public ClickHouseException(int code, String message, Throwable cause) {
@@ -30,6 +55,11 @@ public final class ClickHouseException extends RuntimeException {
 
     public int code() {
         return code;
+    }
+
+    /** ClickHouse refused rows of the table written to; nothing wrong with the server or other tables. */
+    public boolean isRowRejection() {
+        return TABLE_REJECTS_ROWS.contains(code);
     }
 
     /** Unreachable servers and transient server conditions are retried; everything else is a bug or bad data. */

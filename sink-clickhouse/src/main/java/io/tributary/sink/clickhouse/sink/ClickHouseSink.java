@@ -1,6 +1,7 @@
 package io.tributary.sink.clickhouse.sink;
 
 import io.tributary.cdc.event.ChangeEvent;
+import io.tributary.cdc.source.TableControl;
 import io.tributary.sink.clickhouse.sink.writer.ClickHouseSinkWriter;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
@@ -18,10 +19,12 @@ public final class ClickHouseSink implements Sink<ChangeEvent> {
     private final ClickHouseSinkConfig config;
     /** Tables whose changelogs analytics views keep (see {@link ClickHouseChangelogSink}). */
     private final java.util.Set<String> viewSources;
+    private final TableControl tableControl;
 
-    private ClickHouseSink(ClickHouseSinkConfig config, java.util.Set<String> viewSources) {
+    private ClickHouseSink(ClickHouseSinkConfig config, java.util.Set<String> viewSources, TableControl tableControl) {
         this.config = config;
         this.viewSources = java.util.Set.copyOf(viewSources);
+        this.tableControl = tableControl;
     }
 
     public static Builder builder() {
@@ -31,12 +34,19 @@ public final class ClickHouseSink implements Sink<ChangeEvent> {
     @Override
     public SinkWriter<ChangeEvent> createWriter(WriterInitContext context) {
         return new ClickHouseSinkWriter(config, viewSources, context.getProcessingTimeService(),
-                context.getTaskInfo().getIndexOfThisSubtask());
+                context.getTaskInfo().getIndexOfThisSubtask(), tableControl);
     }
 
     /** Builds a sink from {@link ClickHouseSinkOptions}. */
     public static final class Builder {
         private final Configuration options = new Configuration();
+        private TableControl tableControl = TableControl.NONE;
+
+        /** Where to park a table ClickHouse refuses rows of; without one, such an error stops the pipeline. */
+        public Builder tableControl(TableControl control) {
+            this.tableControl = java.util.Objects.requireNonNull(control, "control");
+            return this;
+        }
 
         public Builder options(Configuration settings) {
             options.addAll(settings);
@@ -54,7 +64,7 @@ public final class ClickHouseSink implements Sink<ChangeEvent> {
             java.util.Set<String> viewSources = io.tributary.sink.clickhouse.views.ViewFiles.configured(options).stream()
                     .map(io.tributary.sink.clickhouse.views.ViewDefinition::source)
                     .collect(java.util.stream.Collectors.toSet());
-            return new ClickHouseSink(config, viewSources);
+            return new ClickHouseSink(config, viewSources, tableControl);
         }
     }
 }

@@ -3,6 +3,8 @@ package io.tributary.sink.clickhouse.sink.writer;
 import io.tributary.cdc.event.ChangeEvent;
 import io.tributary.cdc.event.SourcePosition;
 import io.tributary.cdc.event.TableSchema;
+import io.tributary.cdc.source.TableControl;
+import io.tributary.sink.clickhouse.client.ClickHouseException;
 import io.tributary.sink.clickhouse.client.ClickHouseHttp;
 import io.tributary.sink.clickhouse.schema.StatusTable;
 import io.tributary.sink.clickhouse.schema.TableDdl;
@@ -41,12 +43,14 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
     private final Map<String, Long> lastFlushAt = new HashMap<>();
     private final DdlApplier ddl;
     private final KeyTransitions keyTransitions;
+    private final TableControl tableControl;
     private int bufferedRows;
     private RuntimeException timerFailure;
 
     public ClickHouseSinkWriter(ClickHouseSinkConfig config, java.util.Set<String> viewSources, ProcessingTimeService timers,
-                                int subtask) {
+                                int subtask, TableControl tableControl) {
         this.config = config;
+        this.tableControl = tableControl;
         this.client = config.client();
         this.timers = timers;
         this.retrier = new Retrier(config.maxRetries(), config.retryBackoff());
@@ -212,8 +216,17 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         }
         byte[] body = buffer.body.toByteArray();
         long started = System.currentTimeMillis();
-        retrier.run("inserting " + buffer.rows + " rows into " + buffer.names.versions(),
-                () -> client.insert(buffer.names.versions(), buffer.columnList, "TabSeparated", body));
+        try {
+            retrier.run("inserting " + buffer.rows + " rows into " + buffer.names.versions(),
+                    () -> client.insert(buffer.names.versions(), buffer.columnList, "TabSeparated", body));
+        } catch (IllegalStateException e) {
+            if (!(e.getCause() instanceof ClickHouseException refused) || !refused.isRowRejection()
+                    || tableControl == TableControl.NONE) {
+                throw e;
+            }
+            park(buffer, refused);
+            return;
+        }
         long now = System.currentTimeMillis();
         Long previous = lastFlushAt.put(buffer.mysqlTable, now);
         double rate = previous == null ? 0 : buffer.rows * 1000.0 / Math.max(1, now - previous);
@@ -222,6 +235,21 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         retrier.run("recording the status of " + buffer.mysqlTable,
                 () -> client.insert(StatusTable.qualifiedName(config.statusDatabase()), StatusTable.COLUMNS,
                         "TabSeparated", status.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        buffer.reset();
+    }
+
+    /**
+     * ClickHouse refuses this table's rows: park it (the source skips its rows from now on, /status
+     * shows why) instead of stopping every table. Its batch is not applied; the resync that
+     * un-parks the table re-reads every row from MySQL, so nothing is lost.
+     */
+    private void park(TableBuffer buffer, ClickHouseException refused) {
+        String position = buffer.firstPosition + " .. " + buffer.lastPosition;
+        retrier.run("parking " + buffer.mysqlTable, () -> tableControl.park(buffer.mysqlTable, position,
+                "ClickHouse refused rows for " + buffer.names.versions() + ": " + refused.getMessage()));
+        LOG.error("Table {} is PARKED: ClickHouse refused its rows at {} ({} rows not applied). The other tables keep "
+                + "flowing. Fix the cause, then run: ./tributary resync {}", buffer.mysqlTable, position, buffer.rows,
+                buffer.mysqlTable, refused);
         buffer.reset();
     }
 
@@ -245,6 +273,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         final boolean[] binary;
         final ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 16);
         int rows;
+        SourcePosition firstPosition;
         SourcePosition lastPosition;
         long lastSourceTs;
 
@@ -264,7 +293,9 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
             body.write('\t');
             TsvEncoder.writeText(body, StatusTable.dateTime64(e.sourceTimestampMs()));
             body.write('\n');
-            rows++;
+            if (rows++ == 0) {
+                firstPosition = e.position();
+            }
             lastPosition = e.position();
             lastSourceTs = e.sourceTimestampMs();
         }
