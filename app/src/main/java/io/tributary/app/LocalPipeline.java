@@ -73,7 +73,7 @@ public final class LocalPipeline {
         ClickHouseSink sink = ClickHouseSink.builder().options(config).tableControl(tableControl).build();
         ClickHouseChangelogSink changelogs = ClickHouseChangelogSink.builder().options(config).build();
         MySqlCdcSource source = MySqlCdcSource.builder().options(config).replacedImagesFor(changelogs.sources())
-                .tableControl(tableControl).build();
+                .tableControl(tableControl).ddlBarrier(config.get(TributaryConfig.PARALLELISM) > 1).build();
         List<Enrichment> enrichments = new EnrichmentResolver(config.get(MySqlSourceOptions.HOST),
                 config.get(MySqlSourceOptions.PORT), config.get(MySqlSourceOptions.USER),
                 config.get(MySqlSourceOptions.PASSWORD), config.get(MySqlSourceOptions.DATABASES))

@@ -12,7 +12,8 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * ADD PRIMARY KEY and DROP PRIMARY KEY while streaming, with changes before, between and after,
@@ -20,8 +21,10 @@ import org.junit.jupiter.api.Test;
  * one statement) stops the pipeline with what to do.
  */
 class KeyChangeIT {
-    @Test
-    void addingAndDroppingPrimaryKeysKeepsClickHouseEqual() throws Exception {
+    /** Parallelism 2: key changes pass the DDL barrier between several sink writers. */
+    @ParameterizedTest(name = "pipeline.parallelism {0}")
+    @ValueSource(ints = {1, 2})
+    void addingAndDroppingPrimaryKeysKeepsClickHouseEqual(int parallelism) throws Exception {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
         try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, ""); Statement st = c.createStatement()) {
@@ -34,7 +37,8 @@ class KeyChangeIT {
         }
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "keychange-");
         PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "keychange",
-                "keychange-" + System.nanoTime(), Map.of("state.checkpoint-interval", "2s"));
+                "keychange-" + System.nanoTime(), Map.of("state.checkpoint-interval", "2s",
+                        "pipeline.parallelism", Integer.toString(parallelism)));
         Process pipeline = PipelineTestSupport.startPipeline(setup.file(), setup.env(), dir.resolve("run1.log"));
         try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "keychange"); Statement st = c.createStatement()) {
             Random random = new Random(11);

@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * MySQL DDL while the pipeline streams, with changes before, between and after each statement:
@@ -29,8 +30,10 @@ import org.junit.jupiter.api.Test;
  * MySQL's order.
  */
 class SchemaChangeIT {
-    @Test
-    void followsSchemaChangesWhileStreaming() throws Exception {
+    /** Parallelism 2: several sink writers per table, so statements must not overtake rows (DDL barrier). */
+    @ParameterizedTest(name = "pipeline.parallelism {0}")
+    @ValueSource(ints = {1, 2})
+    void followsSchemaChangesWhileStreaming(int parallelism) throws Exception {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
         try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, ""); Statement st = c.createStatement()) {
@@ -54,7 +57,8 @@ class SchemaChangeIT {
         PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS ddl_it");
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "ddl-");
         PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "ddl_it", "ddl",
-                Map.of("sink.clickhouse.status-database", "tributary_ddl", "state.checkpoint-interval", "1s"));
+                Map.of("sink.clickhouse.status-database", "tributary_ddl", "state.checkpoint-interval", "1s",
+                        "pipeline.parallelism", Integer.toString(parallelism)));
         Path config = setup.file();
         Map<String, String> env = setup.env();
         Configuration conf = setup.conf();

@@ -29,12 +29,14 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
     private final MySqlSourceConfig config;
     private final java.util.Set<String> replacedImageTables;
     private final TableControl tableControl;
+    private final boolean ddlBarrier;
 
     private MySqlCdcSource(MySqlSourceConfig config, java.util.Set<String> replacedImageTables,
-                           TableControl tableControl) {
+                           TableControl tableControl, boolean ddlBarrier) {
         this.config = config;
         this.replacedImageTables = replacedImageTables;
         this.tableControl = tableControl;
+        this.ddlBarrier = ddlBarrier;
     }
 
     public static Builder builder() {
@@ -52,7 +54,7 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
 
     @Override
     public SourceReader<ChangeEvent, BinlogSplit> createReader(SourceReaderContext readerContext) {
-        return new BinlogSourceReader(config, readerContext, replacedImageTables, tableControl);
+        return new BinlogSourceReader(config, readerContext, replacedImageTables, tableControl, ddlBarrier);
     }
 
     @Override
@@ -87,6 +89,17 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
         private final Configuration options = new Configuration();
         private java.util.Set<String> replacedImageTables;
         private TableControl tableControl = TableControl.NONE;
+        private boolean ddlBarrier;
+
+        /**
+         * Hold statements that rename or drop a table, or change its key, between two checkpoints, so
+         * they neither overtake nor are overtaken by rows in other writers: needed when the sink runs
+         * with parallelism > 1 (see {@code DdlBarrier}).
+         */
+        public Builder ddlBarrier(boolean enabled) {
+            this.ddlBarrier = enabled;
+            return this;
+        }
 
         /** Where parked tables and resync requests live; without one, a broken row stops the pipeline. */
         public Builder tableControl(TableControl control) {
@@ -117,7 +130,7 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
         public MySqlCdcSource build() {
             MySqlSourceConfig config = MySqlSourceConfig.from(options);
             MySqlPreflight.check(config);
-            return new MySqlCdcSource(config, replacedImageTables, tableControl);
+            return new MySqlCdcSource(config, replacedImageTables, tableControl, ddlBarrier);
         }
     }
 }

@@ -46,6 +46,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private final String engineId = UUID.randomUUID().toString();
     private final JsonConverter offsetConverter = new JsonConverter();
     private final ParkedTables parked;
+    private final DdlBarrier ddlBarrier;
 
     private volatile CompletableFuture<Void> available = new CompletableFuture<>();
     private volatile boolean closing;
@@ -57,11 +58,12 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private Map<String, ?> lastOffset;
 
     public BinlogSourceReader(MySqlSourceConfig config, SourceReaderContext context,
-                              java.util.Set<String> replacedImageTables, TableControl control) {
+                              java.util.Set<String> replacedImageTables, TableControl control, boolean ddlBarrier) {
         this.config = config;
         this.context = context;
         this.converter = new RecordConverter(replacedImageTables);
         this.parked = new ParkedTables(config, control, this::wakeUp);
+        this.ddlBarrier = ddlBarrier ? new DdlBarrier(this::wakeUp) : null;
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         offsetConverter.configure(Map.of("schemas.enable", "false"), true);
     }
@@ -166,6 +168,17 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
 
     @Override
     public InputStatus pollNext(ReaderOutput<ChangeEvent> output) {
+        if (ddlBarrier != null && ddlBarrier.holding()) {
+            QueuedRecord release = (QueuedRecord) ddlBarrier.poll();
+            if (release != null) {
+                output.collect(release.event(), release.event().sourceTimestampMs());
+                lastPartition = release.partition();
+                lastOffset = release.offset();
+            }
+            if (ddlBarrier.holding()) {
+                return InputStatus.NOTHING_AVAILABLE;
+            }
+        }
         if (parked.resyncing()) {
             // The binlog waits (Debezium blocks on the full queue) while the table's rows are handed out.
             return parked.emitResyncRows(output, MAX_RECORDS_PER_POLL)
@@ -184,6 +197,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             } else if (r.failure() != null) {
                 throw SourceFailures.classify(r.failure(), lastOffset, split == null ? null : split.offsetValue());
             }
+            if (r.event() != null && ddlBarrier != null && DdlBarrier.needed(r.event())) {
+                ddlBarrier.hold(r);
+                return InputStatus.NOTHING_AVAILABLE;
+            }
             if (r.event() != null && parked.passes(r.event())) {
                 output.collect(r.event(), r.event().sourceTimestampMs());
             }
@@ -195,23 +212,34 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
 
     @Override
     public CompletableFuture<Void> isAvailable() {
+        if (ddlBarrier != null && ddlBarrier.holding()) {
+            return ddlBarrier.released() ? CompletableFuture.completedFuture(null) : pendingAvailability();
+        }
         if (parked.resyncing() ? parked.resyncHasData() : (!queue.isEmpty() || parked.resyncRequested())) {
             return CompletableFuture.completedFuture(null);
         }
-        // Flink may ask twice before waiting: hand out the same pending future until it completes.
-        CompletableFuture<Void> current = available;
-        if (current.isDone()) {
-            current = new CompletableFuture<>();
-            available = current;
-        }
+        CompletableFuture<Void> current = pendingAvailability();
         if (parked.resyncing() ? parked.resyncHasData() : (!queue.isEmpty() || parked.resyncRequested())) {
             current.complete(null);
         }
         return current;
     }
 
+    /** Flink may ask twice before waiting: hand out the same pending future until it completes. */
+    private CompletableFuture<Void> pendingAvailability() {
+        CompletableFuture<Void> current = available;
+        if (current.isDone()) {
+            current = new CompletableFuture<>();
+            available = current;
+        }
+        return current;
+    }
+
     @Override
     public List<BinlogSplit> snapshotState(long checkpointId) {
+        if (ddlBarrier != null) {
+            ddlBarrier.checkpointTaken(checkpointId);
+        }
         if (split == null) {
             return List.of();
         }
@@ -229,6 +257,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
         parked.checkpointCompleted(checkpointId);
+        if (ddlBarrier != null) {
+            ddlBarrier.checkpointCompleted(checkpointId);
+        }
     }
 
     @Override
