@@ -1,20 +1,10 @@
 package io.tributary.app;
 
-import io.tributary.cdc.source.MySqlCdcSource;
-import io.tributary.cdc.source.MySqlSourceOptions;
-import io.tributary.job.TributaryJob;
-import io.tributary.job.TributaryJobOptions;
-import io.tributary.job.enrich.Enrichment;
-import io.tributary.job.enrich.EnrichmentResolver;
 import io.tributary.sink.clickhouse.sink.ClickHouseChangelogSink;
-import io.tributary.sink.clickhouse.control.ClickHouseTableControl;
-import io.tributary.sink.clickhouse.sink.ClickHouseSink;
-import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
@@ -68,30 +58,13 @@ public final class LocalPipeline {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
                 config.get(TributaryConfig.PARALLELISM), flink);
-        // One broken table is parked (rows skipped, shown in /status) instead of stopping the others.
-        ClickHouseTableControl tableControl = new ClickHouseTableControl(ClickHouseSinkConfig.from(config));
-        ClickHouseSink sink = ClickHouseSink.builder().options(config).tableControl(tableControl).build();
-        ClickHouseChangelogSink changelogs = ClickHouseChangelogSink.builder().options(config).build();
-        MySqlCdcSource source = MySqlCdcSource.builder().options(config).replacedImagesFor(changelogs.sources())
-                .tableControl(tableControl).ddlBarrier(config.get(TributaryConfig.PARALLELISM) > 1).build();
-        List<Enrichment> enrichments = new EnrichmentResolver(config.get(MySqlSourceOptions.HOST),
-                config.get(MySqlSourceOptions.PORT), config.get(MySqlSourceOptions.USER),
-                config.get(MySqlSourceOptions.PASSWORD), config.get(MySqlSourceOptions.DATABASES))
-                .load(config.getOptional(TributaryJobOptions.ENRICHMENTS_DIR));
-        EnrichmentRegistry.check(stateDir, resume.isPresent(), enrichments);
-        MySqlServerIdentity.Server server = MySqlServerIdentity.read(io.tributary.cdc.source.MySqlSourceConfig.from(config));
-        MySqlServerIdentity.check(stateDir, resume.isPresent(), server,
-                config.get(MySqlSourceOptions.HOST) + ":" + config.get(MySqlSourceOptions.PORT));
-        changelogs.prepare(config.get(MySqlSourceOptions.DATABASES), resume.isEmpty() ? ClickHouseChangelogSink.Start.FROM_SNAPSHOT
+        PipelineAssembly.Assembled assembled = PipelineAssembly.assemble(env, config, resume.isEmpty()
+                ? ClickHouseChangelogSink.Start.FROM_SNAPSHOT
                 : resume.get().getParent().getFileName().toString().equals("savepoints")
-                ? ClickHouseChangelogSink.Start.FROM_SAVEPOINT : ClickHouseChangelogSink.Start.FROM_CHECKPOINT);
-        LOG.info("{} enrichment(s) {}, {} view(s) {}", enrichments.size(),
-                enrichments.stream().map(Enrichment::name).toList(), changelogs.views().size(),
-                changelogs.views().stream().map(v -> v.name()).toList());
-        TributaryJob.build(env, source, sink, changelogs, enrichments);
+                ? ClickHouseChangelogSink.Start.FROM_SAVEPOINT : ClickHouseChangelogSink.Start.FROM_CHECKPOINT,
+                stateDir, resume.isPresent());
         job = env.executeAsync("tributary");
-        EnrichmentRegistry.record(stateDir, enrichments);
-        MySqlServerIdentity.record(stateDir, server);
+        assembled.recordStarted(stateDir);
         return job;
     }
 
