@@ -13,6 +13,8 @@ public final class Main {
     private static final String USAGE = """
             usage: tributary run --config FILE      pipeline + API in this JVM until SIGTERM
                    tributary verify --config FILE   compare every captured MySQL table with ClickHouse
+                   tributary api --config FILE [--flink-rest URL]
+                                                    only the API, for a pipeline running on a Flink cluster
                    tributary resync --config FILE DB.TABLE [--timeout SECONDS]
                                                     re-read one table online (e.g. a parked one) and wait
                    tributary demo [--dir DIR]       local MySQL + ClickHouse + Sakila + pipeline + API""";
@@ -44,6 +46,7 @@ public final class Main {
                 case "run" -> runPipeline(TributaryConfig.load(configPath(args)));
                 case "verify" -> Verify.run(TributaryConfig.load(configPath(args)), System.out);
                 case "demo" -> Demo.run(option(args, "--dir", ".tributary/demo"));
+                case "api" -> runApi(TributaryConfig.load(configPath(args)), option(args, "--flink-rest", null));
                 case "resync" -> ResyncCommand.run(TributaryConfig.load(configPath(args)), resyncTable(args),
                         java.time.Duration.ofSeconds(Long.parseLong(option(args, "--timeout", "1800"))), System.out);
                 default -> {
@@ -70,6 +73,20 @@ public final class Main {
             stopped.countDown();
         }, "tributary-shutdown"));
         running.awaitTermination();
+        stopped.await();
+        return 0;
+    }
+
+    /** The API alone; the pipeline state comes from the Flink cluster's REST API when given. */
+    static int runApi(Configuration config, String flinkRest) throws Exception {
+        java.util.function.Supplier<String> state = flinkRest == null ? () -> "EXTERNAL" : new FlinkJobState(flinkRest);
+        io.tributary.api.ApiServer api = RunningPipeline.startApi(config, RunningPipeline.apiSettings(config), state);
+        System.out.println("Tributary API: " + api.url() + (flinkRest == null ? "" : "  (pipeline on " + flinkRest + ")"));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            api.close();
+            stopped.countDown();
+        }, "tributary-api-shutdown"));
         stopped.await();
         return 0;
     }

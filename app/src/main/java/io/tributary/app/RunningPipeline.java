@@ -30,14 +30,18 @@ public final class RunningPipeline implements AutoCloseable {
         ApiSettings apiSettings = apiSettings(config);
         LocalPipeline pipeline = new LocalPipeline(config);
         JobClient job = pipeline.start();
+        ApiServer api = startApi(config, apiSettings, () -> jobState(job));
+        return new RunningPipeline(pipeline, job, api);
+    }
+
+    /** The API on ClickHouse with the API's own (read-only) user, reporting {@code pipelineState}. */
+    static ApiServer startApi(Configuration config, ApiSettings apiSettings, java.util.function.Supplier<String> pipelineState) {
         String user = config.getOptional(TributaryConfig.API_CLICKHOUSE_USER).orElse(config.get(ClickHouseSinkOptions.USER));
         String password = config.getOptional(TributaryConfig.API_CLICKHOUSE_PASSWORD)
                 .orElse(config.get(ClickHouseSinkOptions.PASSWORD));
         ClickHouseHttp clickhouse = new ClickHouseHttp(config.get(ClickHouseSinkOptions.URL), user, password,
                 Duration.ofSeconds(30));
-        ApiServer api = ApiServer.start(apiSettings, clickhouse, () -> jobState(job),
-                new BinlogRetentionProbe(MySqlSourceConfig.from(config)));
-        return new RunningPipeline(pipeline, job, api);
+        return ApiServer.start(apiSettings, clickhouse, pipelineState, new BinlogRetentionProbe(MySqlSourceConfig.from(config)));
     }
 
     /** The API's settings; client mistakes (bad clients file, unset token variable) are configuration errors. */
