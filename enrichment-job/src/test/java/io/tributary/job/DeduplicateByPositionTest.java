@@ -41,7 +41,7 @@ class DeduplicateByPositionTest {
         List<ChangeEvent> output = new ArrayList<>();
         try (CloseableIterator<ChangeEvent> it = env.fromData(ChangeEventTypeInfo.INSTANCE, input.toArray(new ChangeEvent[0]))
                 .keyBy(ChangeEvent::key, Types.STRING)
-                .process(new DeduplicateByPosition(), ChangeEventTypeInfo.INSTANCE)
+                .process(new DeduplicateByPosition(java.time.Duration.ofMinutes(10)), ChangeEventTypeInfo.INSTANCE)
                 .executeAndCollect("dedup-test")) {
             it.forEachRemaining(output::add);
         }

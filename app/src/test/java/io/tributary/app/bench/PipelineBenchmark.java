@@ -143,6 +143,54 @@ public final class PipelineBenchmark {
         System.out.println("freshness over time plotted in " + plot);
         pipeline.destroy();
         pipeline.waitFor(120, TimeUnit.SECONDS);
+
+        naiveBaseline(mysql, clickhouse, base, changes, rows / snapshotSeconds, changes / catchUp);
+    }
+
+    /**
+     * 4. The same snapshot and catch-up through {@link NaiveChain}, in the same run on the same
+     * servers, for a side-by-side ratio (end to end from process start, as Tributary's figures above).
+     */
+    private static void naiveBaseline(MySqlServer mysql, ClickHouseServer clickhouse, Path base, int changes,
+                                      double tributarySnapshot, double tributaryCatchUp) throws Exception {
+        long total;
+        try (Connection c = admin(mysql); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM bench.events")) {
+            rs.next();
+            total = rs.getLong(1);
+        }
+        long start = System.nanoTime();
+        Process naive = startNaive(mysql, clickhouse, base, base.resolve("naive1.log"));
+        long firstRow = await(clickhouse, "SELECT count() FROM bench_naive.events", total, naive);
+        double snapshot = seconds(start);
+        System.out.printf("naive chain snapshot: %,d rows in %.1f s from process start = %,.0f rows/s (Tributary %.1fx); "
+                + "first row stored to last %,.0f rows/s; RSS %d MiB%n", total, snapshot, total / snapshot,
+                tributarySnapshot / (total / snapshot), total / seconds(firstRow), rssMiB(naive));
+        naive.destroy();
+        naive.waitFor(60, TimeUnit.SECONDS);
+        try (Connection c = admin(mysql); Statement st = c.createStatement()) {
+            for (int from = 1; from <= changes; from += 10_000) {
+                st.executeUpdate("UPDATE bench.events SET amount = amount + 1, note = 'changed again' WHERE id BETWEEN "
+                        + from + " AND " + Math.min(changes, from + 9_999));
+            }
+        }
+        start = System.nanoTime();
+        naive = startNaive(mysql, clickhouse, base, base.resolve("naive2.log"));
+        long firstChange = await(clickhouse, "SELECT count() FROM bench_naive.events WHERE note = 'changed again'", changes,
+                naive);
+        double catchUp = seconds(start);
+        System.out.printf("naive chain catch-up: %,d binlog row changes in %.1f s from process start = %,.0f events/s "
+                + "(Tributary %.1fx); first change stored to last %,.0f events/s; RSS %d MiB%n", changes, catchUp,
+                changes / catchUp, tributaryCatchUp / (changes / catchUp), changes / seconds(firstChange), rssMiB(naive));
+        naive.destroy();
+        naive.waitFor(60, TimeUnit.SECONDS);
+    }
+
+    private static Process startNaive(MySqlServer mysql, ClickHouseServer clickhouse, Path base, Path log) throws Exception {
+        return new ProcessBuilder("java", "-Xmx768m", "-Duser.timezone=UTC", "-cp", System.getProperty("java.class.path"),
+                NaiveChain.class.getName(), clickhouse.httpUrl(), mysql.host(), Integer.toString(mysql.port()),
+                mysql.cdc().user(), mysql.cdc().password(), base.resolve("naive-state").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** Batches ({last id, commit nanos}) whose last row ClickHouse now returns: their freshness, in ms. */
@@ -161,9 +209,16 @@ public final class PipelineBenchmark {
         });
     }
 
+    /** The pipeline JVM; with {@code BENCH_JFR=1} it records a JFR profile next to its log (run1.jfr, ...). */
     private static Process start(Path config, Map<String, String> env, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx768m", "-jar", Path.of("app/target/tributary.jar").toAbsolutePath().toString(),
-                "run", "--config", config.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx768m"));
+        if (System.getenv("BENCH_JFR") != null) {
+            command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                    + log.toString().replaceAll("\\.log$", ".jfr"));
+        }
+        command.addAll(List.of("-jar", Path.of("app/target/tributary.jar").toAbsolutePath().toString(),
+                "run", "--config", config.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         return pb.start();
     }
