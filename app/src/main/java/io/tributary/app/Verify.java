@@ -149,7 +149,7 @@ public final class Verify {
             }
             String[] values = line.split("\t", -1);
             for (int i = 0; i < values.length; i++) {
-                values[i] = normalize(columns.get(i), unescapeTsv(values[i]));
+                values[i] = normalize(columns.get(i), io.tributary.sink.clickhouse.client.TsvText.unescape(values[i]));
             }
             clickhouseLines++;
             String key = key(columns, values, clickhouseRows);
@@ -258,34 +258,6 @@ public final class Verify {
             sha.update((e.getKey() + "\u0001" + e.getValue() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         return HexFormat.of().formatHex(sha.digest(), 0, 8);
-    }
-
-    static String unescapeTsv(String s) {
-        if (s.equals("\\N")) {
-            return null;
-        }
-        if (s.indexOf('\\') < 0) {
-            return s;
-        }
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (ch == '\\' && i + 1 < s.length()) {
-                char n = s.charAt(++i);
-                switch (n) {
-                    case 't' -> sb.append('\t');
-                    case 'n' -> sb.append('\n');
-                    case 'r' -> sb.append('\r');
-                    case '0' -> sb.append('\0');
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    default -> sb.append(n);
-                }
-            } else {
-                sb.append(ch);
-            }
-        }
-        return sb.toString();
     }
 
     /** One table's verdict. */

@@ -145,7 +145,7 @@ class AnalyticsIT {
             // Right after a checkpoint (15 s apart), so the changes below land in ClickHouse after it and are replayed.
             awaitNextCheckpoint(dir.resolve("state/checkpoints"));
             applyChanges(c, random, 200);
-            Thread.sleep(1500); // flushed (every 500 ms), not checkpointed
+            Thread.sleep(1500); // flushed (every 200 ms), not checkpointed
             pipeline.destroyForcibly(); // SIGKILL mid-stream: changelog rows after the checkpoint are replayed
             applyChanges(c, random, 200);
             assertThat(pipeline.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -58,8 +58,8 @@ class TributaryConfigTest {
 
     @Test
     void verifyUnescapesClickHouseText() {
-        assertThat(Verify.unescapeTsv("a\\tb\\\\c\\n")).isEqualTo("a\tb\\c\n");
-        assertThat(Verify.unescapeTsv("\\N")).isNull();
+        assertThat(io.tributary.sink.clickhouse.client.TsvText.unescape("a\\tb\\\\c\\n")).isEqualTo("a\tb\\c\n");
+        assertThat(io.tributary.sink.clickhouse.client.TsvText.unescape("\\N")).isNull();
     }
 
     @Test

@@ -101,7 +101,7 @@ class TypeMatrixIT {
         for (String line : PipelineTestSupport.clickhouse(clickhouse, "SELECT id, " + expr + " FROM types_it.t" + t
                 + " ORDER BY id FORMAT TSV").split("\n")) {
             String[] f = line.split("\t", 2);
-            String value = Verify.unescapeTsv(f[1]);
+            String value = io.tributary.sink.clickhouse.client.TsvText.unescape(f[1]);
             actual.put(Integer.parseInt(f[0]), value == null ? "\\N" : value);
         }
         for (int offset : new int[] {0, 1000}) {

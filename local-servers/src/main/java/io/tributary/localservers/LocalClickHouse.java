@@ -126,15 +126,6 @@ public final class LocalClickHouse implements ClickHouseServer {
     /** Stops the engine; {@link #startServer()} brings it back on the same data and ports. */
     @Override
     public synchronized void close() {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ServerProcesses.stop(process, 30);
     }
 }

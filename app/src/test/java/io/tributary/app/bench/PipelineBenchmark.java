@@ -69,7 +69,7 @@ public final class PipelineBenchmark {
         Files.writeString(config, String.join("\n", "source:", "  mysql:", "    host: " + mysql.host(),
                 "    port: " + mysql.port(), "    user: " + mysql.cdc().user(), "    databases: [bench]",
                 "sink:", "  clickhouse:", "    url: " + clickhouse.httpUrl(), "api:", "  port: " + FreePorts.find(),
-                "state:", "  dir: " + base.resolve("state"), ""));
+                "state:", "  dir: " + base.resolve("state"), "") + benchSettings());
         Map<String, String> env = Map.of("TRIBUTARY_SOURCE_MYSQL_PASSWORD", mysql.cdc().password(),
                 "TRIBUTARY_API_TOKENS", "bench");
 
@@ -191,6 +191,24 @@ public final class PipelineBenchmark {
                 NaiveChain.class.getName(), clickhouse.httpUrl(), mysql.host(), Integer.toString(mysql.port()),
                 mysql.cdc().user(), mysql.cdc().password(), base.resolve("naive-state").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /**
+     * Extra pipeline settings for an experiment, e.g. {@code BENCH_SETTINGS="sink.clickhouse.flush-interval=100ms"}
+     * (several separated by ';'); printed so the figures say what they were measured with.
+     */
+    private static String benchSettings() {
+        String settings = System.getenv().getOrDefault("BENCH_SETTINGS", "").trim();
+        if (settings.isEmpty()) {
+            return "";
+        }
+        StringBuilder yaml = new StringBuilder();
+        for (String setting : settings.split(";")) {
+            String[] kv = setting.split("=", 2);
+            yaml.append(kv[0].trim()).append(": ").append(kv[1].trim()).append('\n');
+        }
+        System.out.println("pipeline settings: " + settings);
+        return yaml.toString();
     }
 
     /** Batches ({last id, commit nanos}) whose last row ClickHouse now returns: their freshness, in ms. */

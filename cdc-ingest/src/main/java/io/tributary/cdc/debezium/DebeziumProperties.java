@@ -53,6 +53,7 @@ public final class DebeziumProperties {
         p.setProperty("column.propagate.source.type", ".*");
         p.setProperty("heartbeat.interval.ms", Long.toString(config.heartbeatInterval().toMillis()));
         p.setProperty("max.batch.size", "4096");
+        p.setProperty("poll.interval.ms", Long.toString(config.pollInterval().toMillis()));
         p.setProperty("max.queue.size", "16384");
         p.setProperty("connect.keep.alive", "true");
         p.setProperty("errors.max.retries", "-1");

@@ -8,7 +8,8 @@ import org.apache.flink.configuration.Configuration;
 
 /** The validated settings of one MySQL source; built from {@link MySqlSourceOptions}. */
 public record MySqlSourceConfig(String host, int port, String user, String password, List<String> databases,
-                                List<String> tables, long serverId, int queueCapacity, Duration heartbeatInterval)
+                                List<String> tables, long serverId, int queueCapacity, Duration heartbeatInterval,
+                                Duration pollInterval)
         implements Serializable {
 
     public MySqlSourceConfig {
@@ -30,6 +31,9 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException(MySqlSourceOptions.PORT.key() + " must be 1..65535, not " + port);
         }
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException(MySqlSourceOptions.POLL_INTERVAL.key() + " must be positive, not " + pollInterval);
+        }
         if (queueCapacity < 1) {
             throw new IllegalArgumentException(MySqlSourceOptions.QUEUE_CAPACITY.key() + " must be positive");
         }
@@ -40,7 +44,7 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
                 required(c, MySqlSourceOptions.USER), required(c, MySqlSourceOptions.PASSWORD),
                 required(c, MySqlSourceOptions.DATABASES), c.get(MySqlSourceOptions.TABLES),
                 c.get(MySqlSourceOptions.SERVER_ID), c.get(MySqlSourceOptions.QUEUE_CAPACITY),
-                c.get(MySqlSourceOptions.HEARTBEAT_INTERVAL));
+                c.get(MySqlSourceOptions.HEARTBEAT_INTERVAL), c.get(MySqlSourceOptions.POLL_INTERVAL));
     }
 
     private static <T> T required(Configuration c, ConfigOption<T> option) {

@@ -40,4 +40,9 @@ public final class MySqlSourceOptions {
     public static final ConfigOption<Duration> HEARTBEAT_INTERVAL = ConfigOptions.key("source.mysql.heartbeat-interval")
             .durationType().defaultValue(Duration.ofSeconds(10))
             .withDescription("How often the source position advances while captured tables are idle.");
+
+    public static final ConfigOption<Duration> POLL_INTERVAL = ConfigOptions.key("source.mysql.poll-interval")
+            .durationType().defaultValue(Duration.ofMillis(20))
+            .withDescription("How long Debezium waits before looking again when it found no new change (its "
+                    + "poll.interval.ms). Debezium's 500 ms default added ~250 ms to freshness on average.");
 }

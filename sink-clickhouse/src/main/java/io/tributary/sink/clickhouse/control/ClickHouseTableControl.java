@@ -2,6 +2,7 @@ package io.tributary.sink.clickhouse.control;
 
 import io.tributary.cdc.source.TableControl;
 import io.tributary.sink.clickhouse.client.ClickHouseHttp;
+import io.tributary.sink.clickhouse.client.TsvText;
 import io.tributary.sink.clickhouse.schema.TableDdl;
 import io.tributary.sink.clickhouse.schema.TableEventsTable;
 import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
@@ -58,7 +59,8 @@ public final class ClickHouseTableControl implements TableControl {
                 case "resynced" -> State.RESYNCED;
                 default -> throw new IllegalStateException("unknown table event '" + f[1] + "' in " + TableEventsTable.TABLE);
             };
-            states.put(unescape(f[0]), new TableState(state, Long.parseLong(f[2]), unescape(f[3]), unescape(f[4])));
+            states.put(TsvText.unescape(f[0]),
+                    new TableState(state, Long.parseLong(f[2]), TsvText.unescape(f[3]), TsvText.unescape(f[4])));
         }
         return states;
     }
@@ -88,28 +90,5 @@ public final class ClickHouseTableControl implements TableControl {
         String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message;
         client().insert(TableEventsTable.qualifiedName(config.statusDatabase()), TableEventsTable.COLUMNS, "TabSeparated",
                 TableEventsTable.row(table, event, position, text).getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String unescape(String tsv) {
-        if (tsv.indexOf('\\') < 0) {
-            return tsv;
-        }
-        StringBuilder sb = new StringBuilder(tsv.length());
-        for (int i = 0; i < tsv.length(); i++) {
-            char c = tsv.charAt(i);
-            if (c == '\\' && i + 1 < tsv.length()) {
-                char n = tsv.charAt(++i);
-                sb.append(switch (n) {
-                    case 't' -> '\t';
-                    case 'n' -> '\n';
-                    case 'r' -> '\r';
-                    case '0' -> '\0';
-                    default -> n;
-                });
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 }

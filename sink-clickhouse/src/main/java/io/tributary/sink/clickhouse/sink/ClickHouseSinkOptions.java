@@ -29,8 +29,9 @@ public final class ClickHouseSinkOptions {
             .intType().defaultValue(50_000).withDescription("Rows buffered before an insert is sent.");
 
     public static final ConfigOption<Duration> FLUSH_INTERVAL = ConfigOptions.key("sink.clickhouse.flush-interval")
-            .durationType().defaultValue(Duration.ofMillis(500))
-            .withDescription("Longest time a row waits in the buffer; also bounds end-to-end latency.");
+            .durationType().defaultValue(Duration.ofMillis(200))
+            .withDescription("Longest time a row waits in the buffer; also bounds end-to-end latency (200 ms: "
+                    + "freshness p50 ~210 ms at 5k rows/s here; 100 ms: ~160 ms, at twice the inserts).");
 
     public static final ConfigOption<Integer> MAX_RETRIES = ConfigOptions.key("sink.clickhouse.max-retries")
             .intType().defaultValue(10)

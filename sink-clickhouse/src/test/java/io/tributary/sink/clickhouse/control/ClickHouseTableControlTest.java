@@ -13,8 +13,8 @@ class ClickHouseTableControlTest {
         String row = TableEventsTable.row("shop.t", "parked", "binlog.000002:17", message);
         String[] fields = row.substring(0, row.length() - 1).split("\t", -1);
         assertThat(fields).hasSize(4);
-        assertThat(ClickHouseTableControl.unescape(fields[3])).isEqualTo(message);
-        assertThat(ClickHouseTableControl.unescape(fields[0])).isEqualTo("shop.t");
+        assertThat(io.tributary.sink.clickhouse.client.TsvText.unescape(fields[3])).isEqualTo(message);
+        assertThat(io.tributary.sink.clickhouse.client.TsvText.unescape(fields[0])).isEqualTo("shop.t");
     }
 
     @Test
