@@ -10,8 +10,9 @@ import java.sql.Statement;
 import java.util.function.Supplier;
 
 /**
- * Asks MySQL which binlog files it still has and how long it keeps them, at most every 30 s
- * (the status page polls every second), for the retention warning in {@code /status}.
+ * Asks MySQL which binlog files it still has and how long it keeps them, and its row estimates of
+ * the captured databases' tables, at most every 30 s (the status page polls every second), for the
+ * retention warning and snapshot progress in {@code /status}.
  */
 final class BinlogRetentionProbe implements Supplier<SourceBinlog> {
     private static final long REFRESH_MS = 30_000;
@@ -52,7 +53,17 @@ final class BinlogRetentionProbe implements Supplier<SourceBinlog> {
                     newest = Math.max(newest, index);
                 }
             }
-            return new SourceBinlog(retention, oldest, newest, null);
+            java.util.Map<String, Long> estimates = new java.util.HashMap<>();
+            try (var ps = c.prepareStatement("SELECT table_schema, table_name, table_rows FROM information_schema.tables "
+                    + "WHERE table_type = 'BASE TABLE' AND FIND_IN_SET(table_schema, ?)")) {
+                ps.setString(1, String.join(",", mysql.databases()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        estimates.put(rs.getString(1) + "." + rs.getString(2), rs.getLong(3));
+                    }
+                }
+            }
+            return new SourceBinlog(retention, oldest, newest, estimates, null);
         } catch (Exception e) {
             return SourceBinlog.unknown("cannot read MySQL's binlog list: " + e.getMessage());
         }

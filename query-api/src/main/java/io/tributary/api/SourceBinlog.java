@@ -2,16 +2,42 @@ package io.tributary.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What MySQL keeps of its binlog, as last read from the server: the files still there and how
- * long MySQL keeps them ({@code binlog_expire_logs_seconds}; 0 = forever).
+ * long MySQL keeps them ({@code binlog_expire_logs_seconds}; 0 = forever); with MySQL's row
+ * estimates of the captured tables, which snapshot progress compares against.
  *
+ * @param rowEstimates information_schema's {@code table_rows} by {@code db.table}
  * @param error why MySQL could not be asked, or null
  */
-public record SourceBinlog(long retentionSeconds, long oldestFileIndex, long newestFileIndex, String error) {
+public record SourceBinlog(long retentionSeconds, long oldestFileIndex, long newestFileIndex,
+                           Map<String, Long> rowEstimates, String error) {
+    public SourceBinlog {
+        rowEstimates = Map.copyOf(rowEstimates);
+    }
+
+    public SourceBinlog(long retentionSeconds, long oldestFileIndex, long newestFileIndex, String error) {
+        this(retentionSeconds, oldestFileIndex, newestFileIndex, Map.of(), error);
+    }
+
     public static SourceBinlog unknown(String error) {
         return new SourceBinlog(0, -1, -1, error);
+    }
+
+    /**
+     * A table's snapshot progress for {@code /status}: rows stored, MySQL's estimate, and the time
+     * left at the current rate (null when there is no estimate or rate).
+     */
+    public Map<String, Object> snapshotProgress(String table, long rowsStored, double rowsPerSecond) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Long estimate = rowEstimates.get(table);
+        m.put("rows_done", rowsStored);
+        m.put("rows_estimate", estimate);
+        m.put("eta_s", estimate != null && estimate > rowsStored && rowsPerSecond > 0
+                ? Math.round((estimate - rowsStored) / rowsPerSecond) : null);
+        return m;
     }
 
     /**

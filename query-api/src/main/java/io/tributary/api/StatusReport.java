@@ -39,21 +39,22 @@ final class StatusReport {
 
     /**
      * Exact current row count of the user-facing view. Counting through FINAL scans the table, so a
-     * count is kept until the table's applied version changes (every stored batch changes it).
+     * count is kept until the table's next stored batch (a new version, or during a snapshot, whose
+     * rows share one version, a new flush time).
      */
     private long rows(PipelineProgress.TableProgress t) {
         String table = t.database() + "." + t.table();
         CountAt known = counts.get(table);
-        if (known != null && known.version().equals(t.version())) {
+        if (known != null && known.version().equals(t.version()) && known.flushedAt() == t.flushedAtMillis()) {
             return known.rows();
         }
         long rows = Long.parseLong(clickhouse.query("SELECT count() FROM " + new TableNames(t.database(), t.table()).view(),
                 Map.of("readonly", "1")).trim());
-        counts.put(table, new CountAt(t.version(), rows));
+        counts.put(table, new CountAt(t.version(), t.flushedAtMillis(), rows));
         return rows;
     }
 
-    private record CountAt(java.math.BigInteger version, long rows) {}
+    private record CountAt(java.math.BigInteger version, long flushedAt, long rows) {}
 
     private final java.util.concurrent.ConcurrentHashMap<String, CountAt> counts = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -92,6 +93,7 @@ final class StatusReport {
         PipelineProgress.Snapshot snapshot = progress.current();
         List<Object> tables = new ArrayList<>();
         long now = System.currentTimeMillis();
+        SourceBinlog source = binlog.get();
         for (PipelineProgress.TableProgress t : snapshot.tables()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("database", t.database());
@@ -106,7 +108,11 @@ final class StatusReport {
             m.put("insert_ms", t.insertMillis());
             m.put("events_per_s", t.eventsPerSecond());
             try {
-                m.put("rows", rows(t));
+                long rows = rows(t);
+                m.put("rows", rows);
+                if (t.position().endsWith("(snapshot)")) {
+                    m.put("snapshot", source.snapshotProgress(t.database() + "." + t.table(), rows, t.eventsPerSecond()));
+                }
             } catch (RuntimeException e) {
                 // One table's count (e.g. dropped in MySQL a moment ago) must not take /status down.
                 m.put("rows", null);
@@ -122,7 +128,6 @@ final class StatusReport {
         PipelineProgress.TableProgress newest = snapshot.tables().stream()
                 .max((a, b) -> a.version().compareTo(b.version())).orElse(null);
         long reading = newest == null ? -1 : newest.version().shiftRight(96).longValue();
-        SourceBinlog source = binlog.get();
         Map<String, Object> b = new LinkedHashMap<>();
         b.put("retention_s", source.retentionSeconds());
         b.put("oldest_file_index", source.oldestFileIndex());

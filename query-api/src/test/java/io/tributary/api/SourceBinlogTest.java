@@ -18,4 +18,14 @@ class SourceBinlogTest {
         assertThat(SourceBinlog.unknown("down").warnings(1, 10_000_000)).isEmpty();
         assertThat(binlog.warnings(-1, 10_000_000)).as("nothing applied yet").isEmpty();
     }
+
+    @Test
+    void snapshotProgressComparesWithMySqlsEstimate() {
+        SourceBinlog binlog = new SourceBinlog(0, 1, 1, java.util.Map.of("shop.orders", 2_000_000L), null);
+        assertThat(binlog.snapshotProgress("shop.orders", 1_200_000, 50_000))
+                .containsEntry("rows_done", 1_200_000L).containsEntry("rows_estimate", 2_000_000L).containsEntry("eta_s", 16L);
+        assertThat(binlog.snapshotProgress("shop.orders", 2_100_000, 50_000)).containsEntry("eta_s", null);
+        assertThat(binlog.snapshotProgress("shop.other", 10, 5)).containsEntry("rows_estimate", null)
+                .containsEntry("eta_s", null);
+    }
 }

@@ -47,6 +47,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private final JsonConverter offsetConverter = new JsonConverter();
     private final ParkedTables parked;
     private final DdlBarrier ddlBarrier;
+    private final SnapshotProgress snapshotProgress;
 
     private volatile CompletableFuture<Void> available = new CompletableFuture<>();
     private volatile boolean closing;
@@ -64,6 +65,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         this.converter = new RecordConverter(replacedImageTables);
         this.parked = new ParkedTables(config, control, this::wakeUp);
         this.ddlBarrier = ddlBarrier ? new DdlBarrier(this::wakeUp) : null;
+        this.snapshotProgress = new SnapshotProgress(config);
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         offsetConverter.configure(Map.of("schemas.enable", "false"), true);
     }
@@ -203,6 +205,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             }
             if (r.event() != null && parked.passes(r.event())) {
                 output.collect(r.event(), r.event().sourceTimestampMs());
+                if (r.event().op() == ChangeEvent.Op.SNAPSHOT) {
+                    snapshotProgress.snapshotRow(r.event().qualifiedTable());
+                }
             }
             lastPartition = r.partition();
             lastOffset = r.offset();

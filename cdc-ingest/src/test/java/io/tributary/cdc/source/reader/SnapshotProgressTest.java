@@ -1,0 +1,20 @@
+package io.tributary.cdc.source.reader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SnapshotProgressTest {
+    @Test
+    void saysRowsEstimateRateAndTimeLeft() {
+        assertThat(SnapshotProgress.line("shop.orders", 1_200_000, 2_000_000, 58_000))
+                .isEqualTo("Snapshot of shop.orders: 1,200,000 of ~2,000,000 rows (60 %), 58,000 rows/s, about 14 s left");
+    }
+
+    @Test
+    void anEstimateBelowTheRowsReadIsNotTrustedForTimeLeft() {
+        assertThat(SnapshotProgress.line("shop.orders", 2_100_000, 2_000_000, 50_000))
+                .isEqualTo("Snapshot of shop.orders: 2,100,000 of ~2,000,000 rows (99 %), 50,000 rows/s");
+        assertThat(SnapshotProgress.line("shop.orders", 10, -1, 5)).isEqualTo("Snapshot of shop.orders: 10 rows, 5 rows/s");
+    }
+}
