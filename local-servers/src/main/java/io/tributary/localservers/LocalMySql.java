@@ -63,12 +63,7 @@ public final class LocalMySql implements MySqlServer {
         Path data = dir.resolve("data");
         Path cnf = dir.resolve("my.cnf");
         Path initFile = dir.resolve("users.sql");
-        Files.writeString(initFile, String.join("\n",
-                "CREATE USER IF NOT EXISTS '" + admin.user() + "'@'%' IDENTIFIED WITH mysql_native_password BY '" + admin.password() + "';",
-                "GRANT ALL ON *.* TO '" + admin.user() + "'@'%' WITH GRANT OPTION;",
-                "CREATE USER IF NOT EXISTS '" + cdc.user() + "'@'%' IDENTIFIED WITH mysql_native_password BY '" + cdc.password() + "';",
-                "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, LOCK TABLES ON *.* TO '" + cdc.user() + "'@'%';",
-                ""));
+        Files.writeString(initFile, ServerProcesses.usersSql(admin, cdc, "IDENTIFIED WITH mysql_native_password BY"));
         Files.writeString(cnf, String.join("\n",
                 "[mysqld]",
                 "basedir=" + base,

@@ -50,4 +50,19 @@ final class ServerProcesses {
             Thread.currentThread().interrupt();
         }
     }
+
+    /**
+     * The init file's users: an admin with every right and the CDC user with exactly the grants
+     * Debezium needs. {@code identifiedBy} is the server's clause before the password, e.g.
+     * {@code IDENTIFIED WITH mysql_native_password BY}.
+     */
+    static String usersSql(MySqlServer.Credentials admin, MySqlServer.Credentials cdc, String identifiedBy) {
+        return String.join("\n",
+                "CREATE USER IF NOT EXISTS '" + admin.user() + "'@'%' " + identifiedBy + " '" + admin.password() + "';",
+                "GRANT ALL ON *.* TO '" + admin.user() + "'@'%' WITH GRANT OPTION;",
+                "CREATE USER IF NOT EXISTS '" + cdc.user() + "'@'%' " + identifiedBy + " '" + cdc.password() + "';",
+                "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, LOCK TABLES ON *.* TO '"
+                        + cdc.user() + "'@'%';",
+                "");
+    }
 }
