@@ -220,14 +220,19 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         if (ddlBarrier != null && ddlBarrier.holding()) {
             return ddlBarrier.released() ? CompletableFuture.completedFuture(null) : pendingAvailability();
         }
-        if (parked.resyncing() ? parked.resyncHasData() : (!queue.isEmpty() || parked.resyncRequested())) {
+        if (readyNow()) {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> current = pendingAvailability();
-        if (parked.resyncing() ? parked.resyncHasData() : (!queue.isEmpty() || parked.resyncRequested())) {
+        if (readyNow()) {
             current.complete(null);
         }
         return current;
+    }
+
+    /** Rows of a running resync, or else binlog records or a resync to start. */
+    private boolean readyNow() {
+        return parked.resyncing() ? parked.resyncHasData() : !queue.isEmpty() || parked.resyncRequested();
     }
 
     /** Flink may ask twice before waiting: hand out the same pending future until it completes. */
