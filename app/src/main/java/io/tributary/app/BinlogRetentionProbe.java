@@ -35,8 +35,7 @@ final class BinlogRetentionProbe implements Supplier<SourceBinlog> {
     }
 
     private SourceBinlog read() {
-        String url = "jdbc:mysql://" + mysql.host() + ":" + mysql.port() + "/?useSSL=false&allowPublicKeyRetrieval=true"
-                + "&connectTimeout=2000&socketTimeout=5000";
+        String url = mysql.jdbcUrl("&connectTimeout=2000&socketTimeout=5000");
         try (Connection c = DriverManager.getConnection(url, mysql.user(), mysql.password());
              Statement st = c.createStatement()) {
             long retention;

@@ -29,7 +29,7 @@ final class MySqlServerIdentity {
     private MySqlServerIdentity() {}
 
     static Server read(MySqlSourceConfig mysql) {
-        String url = "jdbc:mysql://" + mysql.host() + ":" + mysql.port() + "/?useSSL=false&allowPublicKeyRetrieval=true";
+        String url = mysql.jdbcUrl("");
         try (Connection c = DriverManager.getConnection(url, mysql.user(), mysql.password());
              Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@server_uuid, @@gtid_mode")) {
             rs.next();

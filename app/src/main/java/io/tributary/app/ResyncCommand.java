@@ -57,7 +57,7 @@ final class ResyncCommand {
 
     /** The table as the pipeline names it, refused with the reason when a resync cannot work for it. */
     static String capturedTable(Configuration config, MySqlSourceConfig mysql, String table) throws Exception {
-        String url = "jdbc:mysql://" + mysql.host() + ":" + mysql.port() + "/?useSSL=false&allowPublicKeyRetrieval=true";
+        String url = mysql.jdbcUrl("");
         try (Connection c = DriverManager.getConnection(url, mysql.user(), mysql.password())) {
             String found = Verify.capturedTables(c, mysql).stream().filter(t -> t.equals(table)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("resync: " + table + " is not a table this pipeline "

@@ -38,8 +38,7 @@ public final class Verify {
         MySqlSourceConfig mysql = MySqlSourceConfig.from(config);
         ClickHouseSinkConfig sink = ClickHouseSinkConfig.from(config);
         ClickHouseHttp clickhouse = sink.client();
-        String url = "jdbc:mysql://" + mysql.host() + ":" + mysql.port()
-                + "/?useSSL=false&allowPublicKeyRetrieval=true&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&yearIsDateType=false";
+        String url = mysql.jdbcUrl("&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&yearIsDateType=false");
         int different = 0;
         try (Connection c = DriverManager.getConnection(url, mysql.user(), mysql.password())) {
             List<TableComparison> results = new ArrayList<>();

@@ -18,8 +18,7 @@ public final class MySqlPreflight {
     private MySqlPreflight() {}
 
     public static void check(MySqlSourceConfig config) {
-        String url = "jdbc:mysql://" + config.host() + ":" + config.port()
-                + "/?connectTimeout=10000&useSSL=false&allowPublicKeyRetrieval=true";
+        String url = config.jdbcUrl("&connectTimeout=10000");
         try (Connection c = DriverManager.getConnection(url, config.user(), config.password());
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT VERSION(), @@GLOBAL.log_bin, @@GLOBAL.binlog_format, "

@@ -55,6 +55,14 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
         return v;
     }
 
+    /**
+     * JDBC URL of the server without a default database: the settings every connection needs, then
+     * {@code parameters} ({@code "&name=value..."} or empty).
+     */
+    public String jdbcUrl(String parameters) {
+        return "jdbc:mysql://" + host + ":" + port + "/?useSSL=false&allowPublicKeyRetrieval=true" + parameters;
+    }
+
     @Override
     public String toString() {
         return "MySqlSourceConfig[" + user + "@" + host + ":" + port + " databases=" + databases + " tables=" + tables + "]";

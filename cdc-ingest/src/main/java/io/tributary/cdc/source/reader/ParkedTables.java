@@ -130,8 +130,7 @@ final class ParkedTables implements AutoCloseable {
             return false;
         }
         return switch (state.state()) {
-            case PARKED -> state.atMs() > handledRequest(table);
-            case RESYNC_REQUESTED -> state.atMs() > handledRequest(table);
+            case PARKED, RESYNC_REQUESTED -> state.atMs() > handledRequest(table);
             case RESYNCED -> false;
         };
     }

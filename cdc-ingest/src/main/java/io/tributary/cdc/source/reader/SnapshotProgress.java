@@ -61,8 +61,7 @@ final class SnapshotProgress {
     /** MySQL's estimate (InnoDB statistics, can be off by some percent); -1 when it cannot be read. */
     private long estimate(String table) {
         int dot = table.indexOf('.');
-        String url = "jdbc:mysql://" + config.host() + ":" + config.port() + "/?useSSL=false&allowPublicKeyRetrieval=true"
-                + "&connectTimeout=2000&socketTimeout=5000";
+        String url = config.jdbcUrl("&connectTimeout=2000&socketTimeout=5000");
         try (Connection c = DriverManager.getConnection(url, config.user(), config.password());
              PreparedStatement st = c.prepareStatement(
                      "SELECT table_rows FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
