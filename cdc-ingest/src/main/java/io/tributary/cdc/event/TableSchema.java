@@ -33,7 +33,7 @@ public final class TableSchema {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TableSchema t && columns.equals(t.columns);
+        return this == o || o instanceof TableSchema t && columns.equals(t.columns);
     }
 
     @Override
