@@ -113,6 +113,23 @@ public final class LocalClickHouse implements ClickHouseServer {
         return "";
     }
 
+    /**
+     * Pauses (SIGSTOP) or resumes (SIGCONT) the engine without closing its connections: a benchmark alternates
+     * the two to make ClickHouse slow rather than gone.
+     */
+    public void pause(boolean paused) {
+        try {
+            Process kill = new ProcessBuilder("kill", paused ? "-STOP" : "-CONT", Long.toString(process.pid())).start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill " + (paused ? "-STOP " : "-CONT ") + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot signal ClickHouse: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void stopServer() {
         close();

@@ -1,18 +1,14 @@
 package io.tributary.app.bench;
 
+import static io.tributary.app.bench.BenchSupport.*;
+
 import io.tributary.localservers.ClickHouseServer;
-import io.tributary.localservers.FreePorts;
 import io.tributary.localservers.LocalClickHouse;
 import io.tributary.localservers.LocalMySql;
 import io.tributary.localservers.MySqlServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -27,8 +23,6 @@ import java.util.concurrent.TimeUnit;
  * {@code bench/pipeline.sh} (arguments: rows, catch-up changes, freshness rate per second, seconds).
  */
 public final class PipelineBenchmark {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
         int changes = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
@@ -52,9 +46,7 @@ public final class PipelineBenchmark {
         System.out.printf("machine: %d cores; MySQL 8.0.31, ClickHouse 26.7 and the pipeline JVM on this box%n",
                 Runtime.getRuntime().availableProcessors());
         try (Connection c = admin(mysql); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE bench");
-            st.execute("CREATE TABLE bench.events (id BIGINT PRIMARY KEY, account INT NOT NULL, amount DECIMAL(12,2) NOT NULL, "
-                    + "note VARCHAR(64), created DATETIME(6) NOT NULL)");
+            createEventsTable(st);
             st.execute("SET SESSION cte_max_recursion_depth = 1000000");
             long loadStart = System.nanoTime();
             for (int from = 0; from < rows; from += 100_000) {
@@ -65,13 +57,8 @@ public final class PipelineBenchmark {
             }
             System.out.printf("loaded %,d rows into MySQL in %.1f s%n", rows, seconds(loadStart));
         }
-        Path config = base.resolve("tributary.yaml");
-        Files.writeString(config, String.join("\n", "source:", "  mysql:", "    host: " + mysql.host(),
-                "    port: " + mysql.port(), "    user: " + mysql.cdc().user(), "    databases: [bench]",
-                "sink:", "  clickhouse:", "    url: " + clickhouse.httpUrl(), "api:", "  port: " + FreePorts.find(),
-                "state:", "  dir: " + base.resolve("state"), "") + benchSettings());
-        Map<String, String> env = Map.of("TRIBUTARY_SOURCE_MYSQL_PASSWORD", mysql.cdc().password(),
-                "TRIBUTARY_API_TOKENS", "bench");
+        Path config = pipelineConfig(mysql, clickhouse, base);
+        Map<String, String> env = pipelineEnv(mysql);
 
         // 1. Snapshot
         long start = System.nanoTime();
@@ -193,24 +180,6 @@ public final class PipelineBenchmark {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    /**
-     * Extra pipeline settings for an experiment, e.g. {@code BENCH_SETTINGS="sink.clickhouse.flush-interval=100ms"}
-     * (several separated by ';'); printed so the figures say what they were measured with.
-     */
-    private static String benchSettings() {
-        String settings = System.getenv().getOrDefault("BENCH_SETTINGS", "").trim();
-        if (settings.isEmpty()) {
-            return "";
-        }
-        StringBuilder yaml = new StringBuilder();
-        for (String setting : settings.split(";")) {
-            String[] kv = setting.split("=", 2);
-            yaml.append(kv[0].trim()).append(": ").append(kv[1].trim()).append('\n');
-        }
-        System.out.println("pipeline settings: " + settings);
-        return yaml.toString();
-    }
-
     /** Batches ({last id, commit nanos}) whose last row ClickHouse now returns: their freshness, in ms. */
     private static void collectVisible(ClickHouseServer clickhouse, List<long[]> pending, List<Long> freshness,
                                        List<long[]> overTime, long phaseStart) throws Exception {
@@ -225,93 +194,5 @@ public final class PipelineBenchmark {
             }
             return false;
         });
-    }
-
-    /** The pipeline JVM; with {@code BENCH_JFR=1} it records a JFR profile next to its log (run1.jfr, ...). */
-    private static Process start(Path config, Map<String, String> env, Path log) throws Exception {
-        List<String> command = new ArrayList<>(List.of("java", "-Xmx768m"));
-        if (System.getenv("BENCH_JFR") != null) {
-            command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
-                    + log.toString().replaceAll("\\.log$", ".jfr"));
-        }
-        command.addAll(List.of("-jar", Path.of("app/target/tributary.jar").toAbsolutePath().toString(),
-                "run", "--config", config.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(env);
-        return pb.start();
-    }
-
-    /** Polls until the count reaches {@code target}; returns when the first row was seen (nanos). */
-    private static long await(ClickHouseServer clickhouse, String countSql, long target, Process pipeline) throws Exception {
-        long firstSeen = 0;
-        while (true) {
-            String n = scalarOrEmpty(clickhouse, countSql);
-            long count = n.isEmpty() ? 0 : Long.parseLong(n);
-            if (count > 0 && firstSeen == 0) {
-                firstSeen = System.nanoTime();
-            }
-            if (count >= target) {
-                return firstSeen;
-            }
-            requireAlive(pipeline);
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
-    }
-
-    private static void requireAlive(Process pipeline) {
-        if (!pipeline.isAlive()) {
-            throw new IllegalStateException("the pipeline exited with " + pipeline.exitValue() + "; see .tributary/bench-pipeline/run*.log");
-        }
-    }
-
-    private static String scalar(ClickHouseServer clickhouse, String sql) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(clickhouse.httpUrl() + "/"))
-                .POST(HttpRequest.BodyPublishers.ofString(sql)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException(r.body());
-        }
-        return r.body().trim();
-    }
-
-    private static String scalarOrEmpty(ClickHouseServer clickhouse, String sql) throws Exception {
-        try {
-            return scalar(clickhouse, sql);
-        } catch (IllegalStateException e) {
-            return ""; // table not created yet
-        }
-    }
-
-    private static long pct(List<Long> sorted, int p) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
-    }
-
-    private static long rssMiB(Process p) {
-        try {
-            String status = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
-            for (String line : status.split("\n")) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        } catch (Exception e) {
-            return -1;
-        }
-        return -1;
-    }
-
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static Connection admin(MySqlServer mysql) throws Exception {
-        return DriverManager.getConnection(mysql.jdbcUrl(""), mysql.admin().user(), mysql.admin().password());
-    }
-
-    static void deleteRecursively(Path dir) throws Exception {
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }

@@ -27,7 +27,7 @@ public final class ViewLatencyBenchmark {
     public static void main(String[] args) throws Exception {
         long changes = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000;
         Path base = Path.of(".tributary", "bench-views").toAbsolutePath();
-        PipelineBenchmark.deleteRecursively(base);
+        BenchSupport.deleteRecursively(base);
         Files.createDirectories(base);
         ClickHouseServer server = LocalClickHouse.start(base.resolve("clickhouse"));
         try {
