@@ -9,13 +9,17 @@ import org.junit.jupiter.api.Test;
 
 class DdlBarrierTest {
     @Test
-    void holdsOnlyStatementsThatMoveOrDropTablesOrChangeKeys() {
+    void holdsStatementsThatMoveDropOrAlterTables() {
         assertThat(DdlBarrier.needed(ddl("RENAME TABLE a TO b"))).isTrue();
         assertThat(DdlBarrier.needed(ddl("/* ApplicationName=x */ DROP TABLE IF EXISTS `a`"))).isTrue();
         assertThat(DdlBarrier.needed(ddl("alter table a rename to b"))).isTrue();
         assertThat(DdlBarrier.needed(ddl("ALTER TABLE a DROP PRIMARY KEY"))).isTrue();
         assertThat(DdlBarrier.needed(ddl("ALTER TABLE a\n  ADD PRIMARY KEY (id)"))).isTrue();
-        assertThat(DdlBarrier.needed(ddl("ALTER TABLE a ADD COLUMN b INT"))).isFalse();
+        assertThat(DdlBarrier.needed(ddl("ALTER TABLE main MODIFY COLUMN a BIGINT NULL"))).isTrue();
+        assertThat(DdlBarrier.needed(ddl("ALTER TABLE a ADD COLUMN b INT"))).isTrue();
+        assertThat(DdlBarrier.needed(ddl("ALTER IGNORE TABLE a CHANGE b c INT"))).isTrue();
+        assertThat(DdlBarrier.needed(ddl("ALTER VIEW v AS SELECT * FROM table_x"))).isFalse();
+        assertThat(DdlBarrier.needed(ddl("ALTER USER u IDENTIFIED BY 'x'"))).isFalse();
         assertThat(DdlBarrier.needed(ddl("CREATE TABLE a (id INT PRIMARY KEY)"))).isFalse();
         assertThat(DdlBarrier.needed(ddl("DROP DATABASE x"))).isFalse();
     }
