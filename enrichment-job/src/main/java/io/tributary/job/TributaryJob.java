@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Set;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -38,6 +41,17 @@ public final class TributaryJob {
         return e.op() != ChangeEvent.Op.DDL && e.op() != ChangeEvent.Op.TRUNCATE && !e.schema().hasPrimaryKey();
     }
 
+    /**
+     * Partitions by key for the operators after the reader. With one task per operator (the embedded default),
+     * every key already lives in that task: the stream is declared keyed as it is, so the operators chain
+     * into the reader's thread and no event is serialized between them (a profile found the keyed exchange,
+     * serializing and copying each event, among the costs per row: docs/benchmarks.md).
+     */
+    static KeyedStream<ChangeEvent, String> byKey(DataStream<ChangeEvent> stream, KeySelector<ChangeEvent, String> key,
+                                                  boolean oneTask) {
+        return oneTask ? DataStreamUtils.reinterpretAsKeyedStream(stream, key, Types.STRING) : stream.keyBy(key, Types.STRING);
+    }
+
     public static void build(StreamExecutionEnvironment env, MySqlCdcSource source, ClickHouseSink sink,
                              ClickHouseChangelogSink changelogSink, List<Enrichment> enrichments) {
         build(env, source, sink, changelogSink, enrichments, TributaryJobOptions.DEDUPLICATION_TTL.defaultValue());
@@ -46,11 +60,12 @@ public final class TributaryJob {
     public static void build(StreamExecutionEnvironment env, MySqlCdcSource source, ClickHouseSink sink,
                              ClickHouseChangelogSink changelogSink, List<Enrichment> enrichments,
                              java.time.Duration deduplicationTtl) {
+        boolean oneTask = env.getParallelism() == 1;
         DataStream<ChangeEvent> changes = env.fromSource(source, WatermarkStrategy.noWatermarks(), "mysql-binlog")
                 .setParallelism(1)
                 .uid("mysql-binlog");
-        DataStream<ChangeEvent> current = changes.filter(e -> !isKeylessRow(e)).setParallelism(1).name("rows with a key")
-                .keyBy(ChangeEvent::key, Types.STRING)
+        DataStream<ChangeEvent> current = byKey(changes.filter(e -> !isKeylessRow(e)).setParallelism(1).name("rows with a key"),
+                        ChangeEvent::key, oneTask)
                 .process(new DeduplicateByPosition(deduplicationTtl), ChangeEventTypeInfo.INSTANCE)
                 .uid("deduplicate-by-position")
                 .name("deduplicate-by-position");
@@ -59,15 +74,14 @@ public final class TributaryJob {
         for (Enrichment enrichment : enrichments) {
             String name = enrichment.name();
             // Parallelism 1 keeps the reader's order up to the enrichment's single key.
-            enriched.add(changes.filter(enrichment::reads).setParallelism(1).name("reads " + name)
-                    .keyBy(e -> name, Types.STRING)
+            enriched.add(byKey(changes.filter(enrichment::reads).setParallelism(1).name("reads " + name), e -> name, oneTask)
                     .process(new EnrichFacts(enrichment), ChangeEventTypeInfo.INSTANCE)
                     .uid("enrich-" + name)
                     .name("enrich " + name));
         }
         DataStream<ChangeEvent> versioned = current;
         for (DataStream<ChangeEvent> stream : enriched) {
-            versioned = versioned.union(stream.keyBy(ChangeEvent::key, Types.STRING));
+            versioned = versioned.union(byKey(stream, ChangeEvent::key, oneTask));
         }
         versioned.sinkTo(sink)
                 .uid("clickhouse-sink")
@@ -80,7 +94,7 @@ public final class TributaryJob {
         for (DataStream<ChangeEvent> stream : enriched) {
             logged = logged.union(stream.filter(e -> sources.contains(e.table())).name("enriched changes for views"));
         }
-        logged.keyBy(ChangeEvent::qualifiedTable, Types.STRING)
+        byKey(logged, ChangeEvent::qualifiedTable, oneTask)
                 .sinkTo(changelogSink)
                 .uid("clickhouse-changelogs")
                 .name("clickhouse changelogs");

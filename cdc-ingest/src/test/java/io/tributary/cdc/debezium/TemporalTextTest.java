@@ -27,6 +27,23 @@ class TemporalTextTest {
     }
 
     @Test
+    void fractionsKeepLeadingZerosAndAreCutToThePrecision() {
+        long micros = LocalDateTimeMicros.of(99, 1, 2, 3, 4, 5, 7); // 0099-01-02 03:04:05.000007
+        assertThat(TemporalText.dateTimeFromMicros(micros, 6)).isEqualTo("0099-01-02 03:04:05.000007");
+        assertThat(TemporalText.dateTimeFromMicros(micros, 5)).isEqualTo("0099-01-02 03:04:05.00000");
+        assertThat(TemporalText.dateTimeFromMicros(1_139_979_273_123_456L, 2)).isEqualTo("2006-02-15 04:54:33.12");
+        assertThat(TemporalText.dateTimeFromMicros(253_402_300_799_999_999L, 6)).isEqualTo("9999-12-31 23:59:59.999999");
+    }
+
+    /** Epoch microseconds of a wall-clock time read as UTC. */
+    private static final class LocalDateTimeMicros {
+        static long of(int year, int month, int day, int hour, int minute, int second, int micros) {
+            return java.time.LocalDateTime.of(year, month, day, hour, minute, second).toEpochSecond(java.time.ZoneOffset.UTC)
+                    * 1_000_000L + micros;
+        }
+    }
+
+    @Test
     void datesBeforeYear1000KeepFourDigits() {
         assertThat(TemporalText.date(-719_162)).isEqualTo("0001-01-01");
     }

@@ -181,6 +181,11 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
      * version older than the new snapshot goes. Only older versions: safe with parallel writers.
      */
     private void sweepEarlierSnapshot(TableBuffer buffer, SourcePosition snapshotPosition) {
+        // Every snapshot row of a table asks: the buffer answers the repeats without building the marker.
+        if (snapshotPosition.equals(buffer.sweptSnapshot)) {
+            return;
+        }
+        buffer.sweptSnapshot = snapshotPosition;
         String marker = buffer.mysqlTable + "@" + snapshotPosition;
         if (!sweptSnapshots.add(marker)) {
             return;
@@ -276,6 +281,12 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         SourcePosition firstPosition;
         SourcePosition lastPosition;
         long lastSourceTs;
+        SourcePosition sweptSnapshot;
+        // Consecutive rows mostly share their version (a snapshot) and their millisecond: formatted once.
+        private SourcePosition versionOf;
+        private String versionText;
+        private long timestampOf = Long.MIN_VALUE;
+        private String timestampText;
 
         TableBuffer(TableNames names, String mysqlTable, TableSchema schema) {
             this.names = names;
@@ -287,11 +298,19 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
 
         void append(ChangeEvent e) {
             TsvEncoder.writeValues(body, e.values(), binary);
-            TsvEncoder.writeText(body, e.position().toVersionString());
+            if (!e.position().equals(versionOf)) {
+                versionOf = e.position();
+                versionText = versionOf.toVersionString();
+            }
+            TsvEncoder.writeText(body, versionText);
             body.write('\t');
             body.write(e.op().isDelete() ? '1' : '0');
             body.write('\t');
-            TsvEncoder.writeText(body, StatusTable.dateTime64(e.sourceTimestampMs()));
+            if (e.sourceTimestampMs() != timestampOf) {
+                timestampOf = e.sourceTimestampMs();
+                timestampText = StatusTable.dateTime64(timestampOf);
+            }
+            TsvEncoder.writeText(body, timestampText);
             body.write('\n');
             if (rows++ == 0) {
                 firstPosition = e.position();
