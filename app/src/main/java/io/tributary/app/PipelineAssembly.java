@@ -45,12 +45,11 @@ final class PipelineAssembly {
         ClickHouseChangelogSink changelogs = ClickHouseChangelogSink.builder().options(config).build();
         MySqlCdcSource source = MySqlCdcSource.builder().options(config).replacedImagesFor(changelogs.sources())
                 .tableControl(tableControl).ddlBarrier(config.get(TributaryConfig.PARALLELISM) > 1).build();
-        List<Enrichment> enrichments = new EnrichmentResolver(config.get(MySqlSourceOptions.HOST),
-                config.get(MySqlSourceOptions.PORT), config.get(MySqlSourceOptions.USER),
-                config.get(MySqlSourceOptions.PASSWORD), config.get(MySqlSourceOptions.DATABASES))
+        MySqlSourceConfig mysql = MySqlSourceConfig.from(config);
+        List<Enrichment> enrichments = new EnrichmentResolver(mysql)
                 .load(config.getOptional(TributaryJobOptions.ENRICHMENTS_DIR));
         EnrichmentRegistry.check(stateDir, resuming, enrichments);
-        MySqlServerIdentity.Server server = MySqlServerIdentity.read(MySqlSourceConfig.from(config));
+        MySqlServerIdentity.Server server = MySqlServerIdentity.read(mysql);
         MySqlServerIdentity.check(stateDir, resuming, server,
                 config.get(MySqlSourceOptions.HOST) + ":" + config.get(MySqlSourceOptions.PORT));
         changelogs.prepare(config.get(MySqlSourceOptions.DATABASES), start);

@@ -63,8 +63,7 @@ final class ResyncCommand {
                     .orElseThrow(() -> new IllegalArgumentException("resync: " + table + " is not a table this pipeline "
                             + "captures (databases " + mysql.databases() + (mysql.tables().isEmpty() ? ""
                             : ", tables " + mysql.tables()) + "); give it as db.table"));
-            for (Enrichment e : new EnrichmentResolver(mysql.host(), mysql.port(), mysql.user(), mysql.password(),
-                    mysql.databases()).load(config.getOptional(TributaryJobOptions.ENRICHMENTS_DIR))) {
+            for (Enrichment e : new EnrichmentResolver(mysql).load(config.getOptional(TributaryJobOptions.ENRICHMENTS_DIR))) {
                 if (e.tables().contains(found)) {
                     throw new IllegalArgumentException("resync: " + found + " is read by the enrichment " + e.name()
                             + ", whose state is built from the first snapshot; re-reading one of its tables is not "

@@ -45,8 +45,7 @@ public final class Verify {
             for (String table : capturedTables(c, mysql)) {
                 results.add(compare(c, clickhouse, sink, table));
             }
-            for (Enrichment e : new EnrichmentResolver(mysql.host(), mysql.port(), mysql.user(), mysql.password(),
-                    mysql.databases()).load(config.getOptional(TributaryJobOptions.ENRICHMENTS_DIR))) {
+            for (Enrichment e : new EnrichmentResolver(mysql).load(config.getOptional(TributaryJobOptions.ENRICHMENTS_DIR))) {
                 results.add(compare(c, clickhouse, sink, e));
             }
             for (TableComparison result : results) {

@@ -52,12 +52,15 @@ public final class DebeziumProperties {
         p.setProperty("tributary_year.type", YearConverter.class.getName());
         p.setProperty("column.propagate.source.type", ".*");
         p.setProperty("heartbeat.interval.ms", Long.toString(config.heartbeatInterval().toMillis()));
+        // Debezium's context headers (connector name, task id) on every record are not read here; building and
+        // copying them cost ~4 % of the CPU per row in a profile.
+        p.setProperty("extended.headers.enabled", "false");
         p.setProperty("max.batch.size", "4096");
         p.setProperty("poll.interval.ms", Long.toString(config.pollInterval().toMillis()));
         p.setProperty("max.queue.size", "16384");
         p.setProperty("connect.keep.alive", "true");
         p.setProperty("errors.max.retries", "-1");
-        p.setProperty("database.ssl.mode", "preferred");
+        p.setProperty("database.ssl.mode", config.sslMode().debeziumValue());
         return p;
     }
 

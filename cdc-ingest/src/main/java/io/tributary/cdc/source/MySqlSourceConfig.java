@@ -9,7 +9,7 @@ import org.apache.flink.configuration.Configuration;
 /** The validated settings of one MySQL source; built from {@link MySqlSourceOptions}. */
 public record MySqlSourceConfig(String host, int port, String user, String password, List<String> databases,
                                 List<String> tables, long serverId, int queueCapacity, Duration heartbeatInterval,
-                                Duration pollInterval)
+                                Duration pollInterval, MySqlSslMode sslMode)
         implements Serializable {
 
     public MySqlSourceConfig {
@@ -34,6 +34,7 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException(MySqlSourceOptions.POLL_INTERVAL.key() + " must be positive, not " + pollInterval);
         }
+        java.util.Objects.requireNonNull(sslMode, "sslMode");
         if (queueCapacity < 1) {
             throw new IllegalArgumentException(MySqlSourceOptions.QUEUE_CAPACITY.key() + " must be positive");
         }
@@ -44,7 +45,8 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
                 required(c, MySqlSourceOptions.USER), required(c, MySqlSourceOptions.PASSWORD),
                 required(c, MySqlSourceOptions.DATABASES), c.get(MySqlSourceOptions.TABLES),
                 c.get(MySqlSourceOptions.SERVER_ID), c.get(MySqlSourceOptions.QUEUE_CAPACITY),
-                c.get(MySqlSourceOptions.HEARTBEAT_INTERVAL), c.get(MySqlSourceOptions.POLL_INTERVAL));
+                c.get(MySqlSourceOptions.HEARTBEAT_INTERVAL), c.get(MySqlSourceOptions.POLL_INTERVAL),
+                c.get(MySqlSourceOptions.SSL_MODE));
     }
 
     private static <T> T required(Configuration c, ConfigOption<T> option) {
@@ -56,11 +58,11 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
     }
 
     /**
-     * JDBC URL of the server without a default database: the settings every connection needs, then
-     * {@code parameters} ({@code "&name=value..."} or empty).
+     * JDBC URL of the server without a default database: the settings every connection needs (TLS as
+     * {@link #sslMode()} says), then {@code parameters} ({@code "&name=value..."} or empty).
      */
     public String jdbcUrl(String parameters) {
-        return "jdbc:mysql://" + host + ":" + port + "/?useSSL=false&allowPublicKeyRetrieval=true" + parameters;
+        return "jdbc:mysql://" + host + ":" + port + "/?" + sslMode.jdbcParameters() + parameters;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.tributary.job.enrich;
 
+import io.tributary.cdc.source.MySqlSourceConfig;
 import io.tributary.cdc.event.ColumnSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,11 +31,11 @@ public final class EnrichmentResolver {
     private final String password;
     private final List<String> databases;
 
-    public EnrichmentResolver(String host, int port, String user, String password, List<String> databases) {
-        this.jdbcUrl = "jdbc:mysql://" + host + ":" + port + "/?useSSL=false&allowPublicKeyRetrieval=true";
-        this.user = user;
-        this.password = password;
-        this.databases = List.copyOf(databases);
+    public EnrichmentResolver(MySqlSourceConfig mysql) {
+        this.jdbcUrl = mysql.jdbcUrl("");
+        this.user = mysql.user();
+        this.password = mysql.password();
+        this.databases = mysql.databases();
     }
 
     /** The enrichments of {@code pipeline.enrichments-dir}; none when it is unset. */
