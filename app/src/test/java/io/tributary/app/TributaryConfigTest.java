@@ -57,6 +57,16 @@ class TributaryConfigTest {
     }
 
     @Test
+    void sslModeIsReadFromTheFileOrTheEnvironmentAndAnUnknownOneIsNamed() throws Exception {
+        assertThat(TributaryConfig.load(write(VALID), Map.of()).get(MySqlSourceOptions.SSL_MODE))
+                .isEqualTo(io.tributary.cdc.source.MySqlSslMode.PREFERRED);
+        assertThat(TributaryConfig.load(write(VALID), Map.of("TRIBUTARY_SOURCE_MYSQL_SSL_MODE", "disabled"))
+                .get(MySqlSourceOptions.SSL_MODE)).isEqualTo(io.tributary.cdc.source.MySqlSslMode.DISABLED);
+        assertThatThrownBy(() -> TributaryConfig.load(write(VALID), Map.of("TRIBUTARY_SOURCE_MYSQL_SSL_MODE", "verify-ca")))
+                .hasMessageContaining("'source.mysql.ssl-mode'").hasMessageContaining("verify-ca");
+    }
+
+    @Test
     void verifyUnescapesClickHouseText() {
         assertThat(io.tributary.sink.clickhouse.client.TsvText.unescape("a\\tb\\\\c\\n")).isEqualTo("a\tb\\c\n");
         assertThat(io.tributary.sink.clickhouse.client.TsvText.unescape("\\N")).isNull();
