@@ -49,6 +49,5 @@ public final class MySqlSourceOptions {
     public static final ConfigOption<MySqlSslMode> SSL_MODE = ConfigOptions.key("source.mysql.ssl-mode")
             .enumType(MySqlSslMode.class).defaultValue(MySqlSslMode.PREFERRED)
             .withDescription("TLS on every MySQL connection (binlog, snapshot, queries): disabled, preferred (TLS when "
-                    + "the server offers it) or required. The certificate is not verified. On loopback, disabled "
-                    + "saves the binlog reader's decryption (docs/benchmarks.md).");
+                    + "the server offers it) or required. The certificate is not verified.");
 }

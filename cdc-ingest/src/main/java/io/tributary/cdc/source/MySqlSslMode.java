@@ -5,7 +5,7 @@ package io.tributary.cdc.source;
  * queries. The server's certificate is not verified in any mode.
  */
 public enum MySqlSslMode {
-    /** Plain text. On loopback or a trusted network this saves the binlog reader's decryption. */
+    /** Plain text (loopback or a trusted network). */
     DISABLED("disabled", "sslMode=DISABLED&allowPublicKeyRetrieval=true"),
     /** TLS when the server offers it, else plain text. */
     PREFERRED("preferred", "sslMode=PREFERRED&allowPublicKeyRetrieval=true"),
