@@ -46,8 +46,13 @@ public final class RecordConverter {
     static final String SCALE_PARAM = "__debezium.source.column.scale";
     private static final HexFormat HEX = HexFormat.of();
 
-    // Keyed by row and key schema: ADD/DROP PRIMARY KEY changes only the key schema.
-    private final Map<List<Schema>, TableSchema> schemaCache = new ConcurrentHashMap<>();
+    /**
+     * Keyed by the row and key schema instances (ADD/DROP PRIMARY KEY changes only the key schema):
+     * Debezium keeps one instance per table shape, and Connect schemas hash deeply, which per record
+     * was a visible cost in a profile.
+     */
+    private final Map<SchemaInstances, TableReader> readers = new ConcurrentHashMap<>();
+    private static final int MAX_READERS = 10_000;
     /** The newest TableSchema per row schema, for TRUNCATE records, which carry no key schema. */
     private final Map<Schema, TableSchema> latestByRowSchema = new ConcurrentHashMap<>();
 
@@ -76,32 +81,71 @@ public final class RecordConverter {
             return truncate(database, table, envelope, source, record);
         }
         Schema rowSchema = envelope.schema().field(op.isDelete() ? "before" : "after").schema();
-        TableSchema schema = schemaCache.computeIfAbsent(java.util.Arrays.asList(rowSchema, record.keySchema()),
-                s -> tableSchema(database, table, rowSchema, record.keySchema()));
-        latestByRowSchema.put(rowSchema, schema);
+        TableReader reader = reader(database, table, rowSchema, record.keySchema());
+        TableSchema schema = reader.schema();
         String file = source.getString("file");
         long pos = source.getInt64("pos");
         SourcePosition position = op == ChangeEvent.Op.SNAPSHOT
                 ? SourcePosition.snapshot(file, pos)
                 : SourcePosition.binlog(file, pos, source.getInt32("row"));
         Long ts = source.getInt64("ts_ms");
-        String[] values = rowValues(database, table, schema, rowSchema, row, position);
+        String[] values = rowValues(database, table, reader, row, position);
         // FULL row images give the replaced row too: changelogs retract it, so views stay exact.
         boolean wanted = replacedImageTables == null || !schema.hasPrimaryKey() || replacedImageTables.contains(table);
         Struct replaced = op == ChangeEvent.Op.UPDATE && wanted ? envelope.getStruct("before") : null;
-        String[] before = replaced == null ? null : rowValues(database, table, schema, rowSchema, replaced, position);
+        String[] before = replaced == null ? null : rowValues(database, table, reader, replaced, position);
         return ChangeEvent.replacing(database, table, op, position, ts == null ? 0 : ts, schema, values, before);
     }
 
-    private static String[] rowValues(String database, String table, TableSchema schema, Schema rowSchema, Struct row,
-                                      SourcePosition position) {
+    /** Identity of a row and key schema pair. */
+    private record SchemaInstances(Schema row, Schema key) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SchemaInstances other && other.row == row && other.key == key;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(row) + System.identityHashCode(key);
+        }
+    }
+
+    /** A table shape: its schema and, in column order, the Connect fields its values are read from. */
+    private record TableReader(TableSchema schema, Field[] fields, boolean[] defaulted) {}
+
+    private TableReader reader(String database, String table, Schema rowSchema, Schema keySchema) {
+        SchemaInstances instances = new SchemaInstances(rowSchema, keySchema);
+        TableReader known = readers.get(instances);
+        if (known != null) {
+            return known;
+        }
+        TableSchema schema = tableSchema(database, table, rowSchema, keySchema);
         List<ColumnSchema> columns = schema.columns();
+        Field[] fields = new Field[columns.size()];
+        boolean[] defaulted = new boolean[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = rowSchema.field(columns.get(i).name());
+            defaulted[i] = fields[i].schema().defaultValue() != null;
+        }
+        if (readers.size() >= MAX_READERS) {
+            readers.clear();
+        }
+        TableReader reader = new TableReader(schema, fields, defaulted);
+        readers.put(instances, reader);
+        latestByRowSchema.put(rowSchema, schema);
+        return reader;
+    }
+
+    private static String[] rowValues(String database, String table, TableReader reader, Struct row,
+                                      SourcePosition position) {
+        List<ColumnSchema> columns = reader.schema().columns();
         String[] values = new String[columns.size()];
         for (int i = 0; i < values.length; i++) {
             ColumnSchema column = columns.get(i);
-            Field field = rowSchema.field(column.name());
-            // getWithoutDefault: Struct.get would turn an explicit NULL into the column's default value.
-            values[i] = text(database, table, column, field.schema(), row.getWithoutDefault(field.name()));
+            Field field = reader.fields()[i];
+            // Struct.get would turn an explicit NULL into the column's default value: only fields without one use it.
+            Object value = reader.defaulted()[i] ? row.getWithoutDefault(field.name()) : row.get(field);
+            values[i] = text(database, table, column, field.schema(), value);
             requireClickHouseRange(database, table, column, values[i], position);
             if (values[i] == null && !column.nullable()) {
                 throw new IllegalStateException("Column " + database + "." + table + "." + column.name()
@@ -204,7 +248,7 @@ public final class RecordConverter {
             columns.add(new ColumnSchema(column.name(), column.sourceType(), column.length(), column.scale(),
                     column.nullable(), column.key(), defaultText));
         }
-        return new TableSchema(columns);
+        return TableSchema.interned(columns);
     }
 
     private static int intParam(Map<String, String> params, String name) {

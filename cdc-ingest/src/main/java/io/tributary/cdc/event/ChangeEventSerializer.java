@@ -3,7 +3,6 @@ package io.tributary.cdc.event;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -21,9 +20,6 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
     private static final int NULLABLE = 1;
     private static final int KEY = 2;
     private static final int HAS_DEFAULT = 4;
-    private static final int MAX_INTERNED_SCHEMAS = 10_000;
-    private static final ConcurrentHashMap<List<ColumnSchema>, TableSchema> SCHEMAS =
-            new ConcurrentHashMap<>();
 
     @Override
     public boolean isImmutableType() {
@@ -118,24 +114,7 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
         if (ddl != null) {
             return ChangeEvent.ddl(database, table, position, ts, ddl);
         }
-        return ChangeEvent.replacing(database, table, op, position, ts, intern(columns), values, before);
-    }
-
-    /**
-     * One TableSchema instance per distinct schema: every event carries its table's schema, and the
-     * sink compares it per row, which is then an identity check. Bounded: DDL churn only refills it.
-     */
-    private static TableSchema intern(List<ColumnSchema> columns) {
-        TableSchema known = SCHEMAS.get(columns);
-        if (known != null) {
-            return known;
-        }
-        if (SCHEMAS.size() >= MAX_INTERNED_SCHEMAS) {
-            SCHEMAS.clear();
-        }
-        TableSchema schema = new TableSchema(columns);
-        SCHEMAS.putIfAbsent(columns, schema);
-        return schema;
+        return ChangeEvent.replacing(database, table, op, position, ts, TableSchema.interned(columns), values, before);
     }
 
     @Override

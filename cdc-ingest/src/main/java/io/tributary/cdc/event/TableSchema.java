@@ -1,6 +1,7 @@
 package io.tributary.cdc.event;
 
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
 /** The columns of one captured table, in MySQL's order, as carried by its change events. */
@@ -8,6 +9,26 @@ public final class TableSchema {
     private final List<ColumnSchema> columns;
     // Computed once: every change event's key() reads it on the hot path.
     private final int[] keyIndexes;
+
+    private static final int MAX_INTERNED = 10_000;
+    private static final ConcurrentHashMap<List<ColumnSchema>, TableSchema> INTERNED = new ConcurrentHashMap<>();
+
+    /**
+     * One instance per distinct schema in this JVM: every event carries its table's schema, and the
+     * sink compares it per row, which is then an identity check. Bounded: DDL churn only refills it.
+     */
+    public static TableSchema interned(List<ColumnSchema> columns) {
+        TableSchema known = INTERNED.get(columns);
+        if (known != null) {
+            return known;
+        }
+        if (INTERNED.size() >= MAX_INTERNED) {
+            INTERNED.clear();
+        }
+        TableSchema schema = new TableSchema(columns);
+        TableSchema raced = INTERNED.putIfAbsent(schema.columns, schema);
+        return raced == null ? schema : raced;
+    }
 
     public TableSchema(List<ColumnSchema> columns) {
         this.columns = List.copyOf(columns);
