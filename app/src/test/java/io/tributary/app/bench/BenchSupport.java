@@ -146,6 +146,14 @@ final class BenchSupport {
         return DriverManager.getConnection(mysql.jdbcUrl(""), mysql.admin().user(), mysql.admin().password());
     }
 
+    /** {@code .tributary/NAME} under the repository, emptied: where a benchmark keeps its servers and state. */
+    static Path freshDirectory(String name) throws Exception {
+        Path base = Path.of(".tributary", name).toAbsolutePath();
+        deleteRecursively(base);
+        Files.createDirectories(base);
+        return base;
+    }
+
     static void deleteRecursively(Path dir) throws Exception {
         if (Files.exists(dir)) {
             try (var files = Files.walk(dir)) {

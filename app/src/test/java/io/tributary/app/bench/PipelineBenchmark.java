@@ -6,7 +6,6 @@ import io.tributary.localservers.ClickHouseServer;
 import io.tributary.localservers.LocalClickHouse;
 import io.tributary.localservers.LocalMySql;
 import io.tributary.localservers.MySqlServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -28,9 +27,7 @@ public final class PipelineBenchmark {
         int changes = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
         int rate = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 30;
-        Path base = Path.of(".tributary", "bench-pipeline").toAbsolutePath();
-        deleteRecursively(base);
-        Files.createDirectories(base);
+        Path base = freshDirectory("bench-pipeline");
         MySqlServer mysql = LocalMySql.start(base.resolve("mysql"));
         ClickHouseServer clickhouse = LocalClickHouse.start(base.resolve("clickhouse"));
         try {

@@ -5,7 +5,6 @@ import static io.tributary.app.bench.BenchSupport.*;
 import io.tributary.localservers.LocalClickHouse;
 import io.tributary.localservers.LocalMySql;
 import io.tributary.localservers.MySqlServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -33,9 +32,7 @@ public final class SlowClickHouseBenchmark {
             throw new IllegalArgumentException("DUTY is the percentage of each second ClickHouse runs: 0 (stopped "
                     + "throughout) .. 100, got " + duty);
         }
-        Path base = Path.of(".tributary", "bench-slow").toAbsolutePath();
-        deleteRecursively(base);
-        Files.createDirectories(base);
+        Path base = freshDirectory("bench-slow");
         MySqlServer mysql = LocalMySql.start(base.resolve("mysql"));
         LocalClickHouse clickhouse = LocalClickHouse.start(base.resolve("clickhouse"));
         try {

@@ -9,7 +9,6 @@ import io.tributary.sink.clickhouse.schema.ChangelogDdl;
 import io.tributary.sink.clickhouse.schema.TableNames;
 import io.tributary.sink.clickhouse.views.ViewDefinition;
 import io.tributary.sink.clickhouse.views.ViewInstaller;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +25,7 @@ import java.util.List;
 public final class ViewLatencyBenchmark {
     public static void main(String[] args) throws Exception {
         long changes = args.length > 0 ? Long.parseLong(args[0]) : 5_000_000;
-        Path base = Path.of(".tributary", "bench-views").toAbsolutePath();
-        BenchSupport.deleteRecursively(base);
-        Files.createDirectories(base);
+        Path base = BenchSupport.freshDirectory("bench-views");
         ClickHouseServer server = LocalClickHouse.start(base.resolve("clickhouse"));
         try {
             run(new ClickHouseHttp(server.httpUrl(), "default", "", Duration.ofMinutes(10)), changes);
