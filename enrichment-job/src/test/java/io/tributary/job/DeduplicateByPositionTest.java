@@ -28,6 +28,7 @@ class DeduplicateByPositionTest {
         SourcePosition snapshot = SourcePosition.snapshot("binlog.000003", 1000);
         SourcePosition update = SourcePosition.binlog("binlog.000003", 1200, 0);
         SourcePosition later = SourcePosition.binlog("binlog.000004", 4, 2);
+        SourcePosition inserted = SourcePosition.binlog("binlog.000004", 4, 1);
         List<ChangeEvent> input = List.of(
                 event("1", "a", snapshot, ChangeEvent.Op.SNAPSHOT),
                 event("1", "b", update, ChangeEvent.Op.UPDATE),
@@ -35,7 +36,11 @@ class DeduplicateByPositionTest {
                 event("1", "a", snapshot, ChangeEvent.Op.SNAPSHOT),      // a late snapshot row: passed, its older version loses in ClickHouse
                 event("2", "x", snapshot, ChangeEvent.Op.SNAPSHOT),      // another key, same position: kept
                 event("1", null, later, ChangeEvent.Op.DELETE),
-                event("1", "b", update, ChangeEvent.Op.UPDATE));         // older than the delete
+                event("1", "b", update, ChangeEvent.Op.UPDATE),          // older than the delete
+                event("3", "i", inserted, ChangeEvent.Op.INSERT),
+                event("3", "i", inserted, ChangeEvent.Op.INSERT),        // replayed INSERT: not remembered, same version
+                event("3", "j", later, ChangeEvent.Op.UPDATE),
+                event("3", "i", inserted, ChangeEvent.Op.INSERT));       // older than a remembered UPDATE: dropped
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         List<ChangeEvent> output = new ArrayList<>();
@@ -45,6 +50,7 @@ class DeduplicateByPositionTest {
                 .executeAndCollect("dedup-test")) {
             it.forEachRemaining(output::add);
         }
-        assertThat(output).containsExactly(input.get(0), input.get(1), input.get(3), input.get(4), input.get(5));
+        assertThat(output).containsExactly(input.get(0), input.get(1), input.get(3), input.get(4), input.get(5),
+                input.get(7), input.get(8), input.get(9));
     }
 }
