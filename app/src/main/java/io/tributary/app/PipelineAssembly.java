@@ -56,7 +56,7 @@ final class PipelineAssembly {
         LOG.info("{} enrichment(s) {}, {} view(s) {}", enrichments.size(),
                 enrichments.stream().map(Enrichment::name).toList(), changelogs.views().size(),
                 changelogs.views().stream().map(v -> v.name()).toList());
-        TributaryJob.build(env, source, sink, changelogs, enrichments);
+        TributaryJob.build(env, source, sink, changelogs, enrichments, config.get(TributaryJobOptions.DEDUPLICATION_TTL));
         return new Assembled(enrichments, server);
     }
 }
