@@ -45,10 +45,11 @@ public final class DeduplicateByPosition extends KeyedProcessFunction<String, Ch
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .cleanupFullSnapshot()
-                // One entry checked per state access, two accesses per binlog change: a full sweep takes half as
-                // many changes as there are entries, so expired ones linger at most that long and the state stays
-                // within about twice the keys changed in the last ttl. Flink's default (5 per access) was 11 % of
-                // the catch-up CPU in a profile.
+                // One entry checked per state access. Every binlog change reads the state, and one that adds an
+                // entry (UPDATE, DELETE) writes it too, so the sweep checks at least as many entries as are added:
+                // expired ones are found within one pass, and the state stays within about twice the keys
+                // remembered in the last ttl. Flink's default (5 per access) was 11 % of the catch-up CPU in a
+                // profile.
                 .cleanupIncrementally(1, false)
                 .build());
         lastApplied = getRuntimeContext().getState(descriptor);
