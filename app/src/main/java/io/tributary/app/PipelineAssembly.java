@@ -56,7 +56,7 @@ final class PipelineAssembly {
         LOG.info("{} enrichment(s) {}, {} view(s) {}", enrichments.size(),
                 enrichments.stream().map(Enrichment::name).toList(), changelogs.views().size(),
                 changelogs.views().stream().map(v -> v.name()).toList());
-        TributaryJob.build(env, source, sink, changelogs, enrichments, config.get(TributaryJobOptions.DEDUPLICATION_TTL));
+        TributaryJob.build(env, source, sink, changelogs, enrichments);
         return new Assembled(enrichments, server);
     }
 }

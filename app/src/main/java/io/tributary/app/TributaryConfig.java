@@ -70,7 +70,6 @@ public final class TributaryConfig {
             ClickHouseSinkOptions.DATABASE, ClickHouseSinkOptions.STATUS_DATABASE, ClickHouseSinkOptions.BATCH_SIZE,
             ClickHouseSinkOptions.FLUSH_INTERVAL, ClickHouseSinkOptions.MAX_RETRIES, ClickHouseSinkOptions.RETRY_BACKOFF,
             ClickHouseSinkOptions.REQUEST_TIMEOUT, ClickHouseSinkOptions.VIEWS_DIR, TributaryJobOptions.ENRICHMENTS_DIR,
-            TributaryJobOptions.DEDUPLICATION_TTL,
             API_PORT, API_HOST, API_TOKENS, API_CLIENTS_FILE, API_RATE_LIMIT, API_ENDPOINTS_DIR, API_QUERY_TIMEOUT,
             API_CACHE_ENTRIES, API_MAX_ROWS, API_CLICKHOUSE_USER, API_CLICKHOUSE_PASSWORD,
             STATE_DIR, CHECKPOINT_INTERVAL, PARALLELISM);

@@ -2,72 +2,86 @@ package io.tributary.job;
 
 import io.tributary.cdc.event.ChangeEvent;
 import io.tributary.cdc.event.SourcePosition;
-import java.time.Duration;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
+import java.util.List;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by table and primary key: passes a change only if its source position is after the last
- * binlog change passed for that key, so replayed and out-of-order changes (e.g. after Debezium
- * reconnects) and snapshot rows older than the binlog are dropped and the per-key sequence
- * reaching the sink increases. Snapshot rows pass without touching the state: a consistent
- * snapshot has one row per key, and the reader emits a table's snapshot rows before any of its
- * binlog changes after the snapshot's position (the first snapshot precedes the binlog; a resync
- * holds the binlog back). Remembering them made every checkpoint copy 2M keys (half the catch-up
- * CPU in a JFR profile), and merely reading the state cost 15 % of the snapshot's CPU in Flink's
- * incremental TTL clean-up. Should one ever arrive late, its version still loses in ClickHouse.
- * Entries expire after {@code ttl}: a duplicate arriving later still carries its old version,
- * which ClickHouse's ReplacingMergeTree discards. INSERTs are not remembered either: every new
- * key would add an entry, and at 100k inserted rows/s the state outgrew a 512 MB heap within a
- * minute (bench/slow-clickhouse.sh). A replayed INSERT then passes again with the same version,
- * which ClickHouse keeps once; one older than a remembered UPDATE or DELETE is still dropped.
+ * Drops row changes at or before the last one passed, so changes Debezium delivers again (after it
+ * reconnects) never reach the sink twice, and each key's changes reach it in binlog order.
+ *
+ * <p>One position per subtask is enough: the single reader emits the binlog in order, and each
+ * subtask receives its keys' changes through one channel, in that order. A change that is not after
+ * the last one passed can only be a repeat. The position is checkpointed (union state, so a rescaled
+ * job takes the highest of all). After a restore the reader resumes right after the checkpointed
+ * position, so nothing new is dropped. An earlier form kept one position per key with a TTL: at
+ * MySQL's top insert rate that state outgrew a 512 MB heap within a minute (OutOfMemoryError in
+ * bench/slow-clickhouse.sh), a bulk UPDATE of millions of rows did the same, and Flink's TTL clean-up
+ * was 11 % of the catch-up CPU.
+ *
+ * <p>Changes of one binlog row share a position when MySQL changes a primary key: Debezium turns the
+ * row's UPDATE into a DELETE of the old key and then an INSERT of the new one. So an INSERT sorts
+ * after a DELETE or UPDATE at the same position; a row event holds no other pair of changes.
+ *
+ * <p>Some events pass unchecked and leave the position alone. Snapshot rows are not binlog changes:
+ * the reader emits a table's snapshot rows before its binlog changes after the snapshot's position
+ * (the first snapshot precedes the binlog, a resync holds the binlog back), and a late one's older
+ * version loses in ClickHouse. The resync of an empty table emits a TRUNCATE just before its
+ * snapshot's position, after binlog changes of other tables, so it would look like a repeat; a
+ * repeated TRUNCATE writes the same position marker again. One DDL statement can yield several
+ * events at one position (one per table it drops), and the sink applies a repeated DDL as it does
+ * after any restore.
  */
-public final class DeduplicateByPosition extends KeyedProcessFunction<String, ChangeEvent, ChangeEvent> {
-    private final Duration ttl;
-    private transient ValueState<Tuple2<Long, Long>> lastApplied;
+public final class DeduplicateByPosition extends KeyedProcessFunction<String, ChangeEvent, ChangeEvent>
+        implements CheckpointedFunction {
+    private transient ListState<Tuple3<Long, Long, Boolean>> checkpointed;
+    private transient SourcePosition lastPassed;
+    private transient boolean lastWasInsert;
 
-    public DeduplicateByPosition(Duration ttl) {
-        this.ttl = ttl;
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        checkpointed = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<>(
+                "last-passed-binlog-change", Types.TUPLE(Types.LONG, Types.LONG, Types.BOOLEAN)));
+        lastPassed = null;
+        for (Tuple3<Long, Long, Boolean> restored : checkpointed.get()) {
+            SourcePosition position = new SourcePosition(restored.f0, restored.f1);
+            if (lastPassed == null || isAfter(position, restored.f2, lastPassed, lastWasInsert)) {
+                lastPassed = position;
+                lastWasInsert = restored.f2;
+            }
+        }
     }
 
     @Override
-    public void open(OpenContext context) {
-        // A new name: state of the earlier, unbounded form is left behind instead of failing the restore.
-        ValueStateDescriptor<Tuple2<Long, Long>> descriptor = new ValueStateDescriptor<>("last-binlog-position",
-                Types.TUPLE(Types.LONG, Types.LONG));
-        descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl)
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .cleanupFullSnapshot()
-                // One entry checked per state access. Every binlog change reads the state, and one that adds an
-                // entry (UPDATE, DELETE) writes it too, so the sweep checks at least as many entries as are added:
-                // expired ones are found within one pass, and the state stays within about twice the keys
-                // remembered in the last ttl. Flink's default (5 per access) was 11 % of the catch-up CPU in a
-                // profile.
-                .cleanupIncrementally(1, false)
-                .build());
-        lastApplied = getRuntimeContext().getState(descriptor);
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        checkpointed.update(lastPassed == null ? List.of()
+                : List.of(Tuple3.of(lastPassed.high(), lastPassed.low(), lastWasInsert)));
     }
 
     @Override
-    public void processElement(ChangeEvent event, Context ctx, Collector<ChangeEvent> out) throws Exception {
-        if (event.op() == ChangeEvent.Op.SNAPSHOT) {
+    public void processElement(ChangeEvent event, Context ctx, Collector<ChangeEvent> out) {
+        if (!event.op().isBinlogRowChange()) {
             out.collect(event);
             return;
         }
-        Tuple2<Long, Long> last = lastApplied.value();
-        if (last != null && !event.position().isAfter(new SourcePosition(last.f0, last.f1))) {
+        boolean insert = event.op() == ChangeEvent.Op.INSERT;
+        if (lastPassed != null && !isAfter(event.position(), insert, lastPassed, lastWasInsert)) {
             return;
         }
-        if (event.op() != ChangeEvent.Op.INSERT) {
-            lastApplied.update(Tuple2.of(event.position().high(), event.position().low()));
-        }
+        lastPassed = event.position();
+        lastWasInsert = insert;
         out.collect(event);
+    }
+
+    private static boolean isAfter(SourcePosition position, boolean insert, SourcePosition last, boolean lastInsert) {
+        int order = position.compareTo(last);
+        return order > 0 || order == 0 && insert && !lastInsert;
     }
 }

@@ -54,19 +54,13 @@ public final class TributaryJob {
 
     public static void build(StreamExecutionEnvironment env, MySqlCdcSource source, ClickHouseSink sink,
                              ClickHouseChangelogSink changelogSink, List<Enrichment> enrichments) {
-        build(env, source, sink, changelogSink, enrichments, TributaryJobOptions.DEDUPLICATION_TTL.defaultValue());
-    }
-
-    public static void build(StreamExecutionEnvironment env, MySqlCdcSource source, ClickHouseSink sink,
-                             ClickHouseChangelogSink changelogSink, List<Enrichment> enrichments,
-                             java.time.Duration deduplicationTtl) {
         boolean oneTask = env.getParallelism() == 1;
         DataStream<ChangeEvent> changes = env.fromSource(source, WatermarkStrategy.noWatermarks(), "mysql-binlog")
                 .setParallelism(1)
                 .uid("mysql-binlog");
         DataStream<ChangeEvent> current = byKey(changes.filter(e -> !isKeylessRow(e)).setParallelism(1).name("rows with a key"),
                         ChangeEvent::key, oneTask)
-                .process(new DeduplicateByPosition(deduplicationTtl), ChangeEventTypeInfo.INSTANCE)
+                .process(new DeduplicateByPosition(), ChangeEventTypeInfo.INSTANCE)
                 .uid("deduplicate-by-position")
                 .name("deduplicate-by-position");
 

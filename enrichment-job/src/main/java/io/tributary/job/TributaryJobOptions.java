@@ -7,12 +7,6 @@ import org.apache.flink.configuration.ConfigOptions;
 public final class TributaryJobOptions {
     private TributaryJobOptions() {}
 
-    public static final ConfigOption<java.time.Duration> DEDUPLICATION_TTL = ConfigOptions.key("pipeline.deduplication-ttl")
-            .durationType().defaultValue(java.time.Duration.ofMinutes(10))
-            .withDescription("How long the per-key position of the last binlog change is kept to drop replayed or "
-                    + "out-of-order changes. ClickHouse's versions make late duplicates harmless; the state is bounded "
-                    + "so checkpoints stay small (a full copy of one entry per key was half the catch-up CPU).");
-
     public static final ConfigOption<String> ENRICHMENTS_DIR = ConfigOptions.key("pipeline.enrichments-dir")
             .stringType().noDefaultValue()
             .withDescription("Directory of enrichments (<name>.sql: SELECT fact.*, lookup columns FROM fact LEFT JOIN "

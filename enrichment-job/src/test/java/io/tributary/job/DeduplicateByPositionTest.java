@@ -24,33 +24,68 @@ class DeduplicateByPositionTest {
     }
 
     @Test
-    void dropsReplaysAndOlderBinlogChangesPerKeyOnly() throws Exception {
+    void dropsBinlogChangesAtOrBeforeTheLastOnePassed() throws Exception {
         SourcePosition snapshot = SourcePosition.snapshot("binlog.000003", 1000);
         SourcePosition update = SourcePosition.binlog("binlog.000003", 1200, 0);
         SourcePosition later = SourcePosition.binlog("binlog.000004", 4, 2);
-        SourcePosition inserted = SourcePosition.binlog("binlog.000004", 4, 1);
+        SourcePosition latest = SourcePosition.binlog("binlog.000004", 900, 0);
+        SourcePosition queued = SourcePosition.binlog("binlog.000004", 1500, 0);
+        SourcePosition afterResync = new SourcePosition(SourcePosition.binlog("binlog.000004", 2000, 0).high() - 1, 1);
         List<ChangeEvent> input = List.of(
                 event("1", "a", snapshot, ChangeEvent.Op.SNAPSHOT),
-                event("1", "b", update, ChangeEvent.Op.UPDATE),
-                event("1", "b", update, ChangeEvent.Op.UPDATE),          // replay after restart
-                event("1", "a", snapshot, ChangeEvent.Op.SNAPSHOT),      // a late snapshot row: passed, its older version loses in ClickHouse
                 event("2", "x", snapshot, ChangeEvent.Op.SNAPSHOT),      // another key, same position: kept
+                event("1", "b", update, ChangeEvent.Op.UPDATE),
+                event("1", "b", update, ChangeEvent.Op.UPDATE),          // delivered again after a reconnect
+                event("1", "a", snapshot, ChangeEvent.Op.SNAPSHOT),      // a late snapshot row: passed, its older version loses in ClickHouse
                 event("1", null, later, ChangeEvent.Op.DELETE),
                 event("1", "b", update, ChangeEvent.Op.UPDATE),          // older than the delete
-                event("3", "i", inserted, ChangeEvent.Op.INSERT),
-                event("3", "i", inserted, ChangeEvent.Op.INSERT),        // replayed INSERT: not remembered, same version
-                event("3", "j", later, ChangeEvent.Op.UPDATE),
-                event("3", "i", inserted, ChangeEvent.Op.INSERT));       // older than a remembered UPDATE: dropped
+                event("2", "y", update, ChangeEvent.Op.UPDATE),          // another key, but older than what passed: a repeat
+                event("3", "i", latest, ChangeEvent.Op.INSERT),
+                event("3", "i", latest, ChangeEvent.Op.INSERT),          // a repeated INSERT
+                event(null, null, afterResync, ChangeEvent.Op.TRUNCATE),  // ends the resync of an empty table
+                event("4", "q", queued, ChangeEvent.Op.INSERT));         // queued before the resync: not a repeat
+        assertThat(deduplicate(input)).containsExactly(input.get(0), input.get(1), input.get(2), input.get(4), input.get(5),
+                input.get(8), input.get(10), input.get(11));
+    }
+
+    @Test
+    void aPrimaryKeyChangeIsADeleteAndAnInsertAtOnePositionAndBothPassOnce() throws Exception {
+        SourcePosition before = SourcePosition.binlog("binlog.000005", 300, 0);
+        SourcePosition keyChange = SourcePosition.binlog("binlog.000005", 700, 3);
+        SourcePosition after = SourcePosition.binlog("binlog.000005", 700, 4);
+        List<ChangeEvent> input = List.of(
+                event("1", "a", before, ChangeEvent.Op.UPDATE),
+                event("1", null, keyChange, ChangeEvent.Op.DELETE),      // UPDATE t SET id = 1001 WHERE id = 1
+                event("1001", "a", keyChange, ChangeEvent.Op.INSERT),
+                event("1", null, keyChange, ChangeEvent.Op.DELETE),      // the pair delivered again after a reconnect
+                event("1001", "a", keyChange, ChangeEvent.Op.INSERT),
+                event("2", "b", after, ChangeEvent.Op.UPDATE),
+                ChangeEvent.ddl("db", "t", after, 0, "DROP TABLE t, u"),  // one statement, one event per table:
+                ChangeEvent.ddl("db", "u", after, 0, "DROP TABLE t, u")); // both pass
+        assertThat(deduplicate(input)).containsExactly(input.get(0), input.get(1), input.get(2), input.get(5),
+                input.get(6), input.get(7));
+    }
+
+    @Test
+    void anInsertAfterAnInsertAtTheSamePositionIsARepeat() throws Exception {
+        SourcePosition inserted = SourcePosition.binlog("binlog.000006", 120, 0);
+        List<ChangeEvent> input = List.of(
+                event("7", "a", inserted, ChangeEvent.Op.INSERT),
+                event("7", "a", inserted, ChangeEvent.Op.INSERT),
+                event("7", null, inserted, ChangeEvent.Op.DELETE));      // older than the INSERT it would follow
+        assertThat(deduplicate(input)).containsExactly(input.get(0));
+    }
+
+    private static List<ChangeEvent> deduplicate(List<ChangeEvent> input) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         List<ChangeEvent> output = new ArrayList<>();
         try (CloseableIterator<ChangeEvent> it = env.fromData(ChangeEventTypeInfo.INSTANCE, input.toArray(new ChangeEvent[0]))
                 .keyBy(ChangeEvent::key, Types.STRING)
-                .process(new DeduplicateByPosition(java.time.Duration.ofMinutes(10)), ChangeEventTypeInfo.INSTANCE)
+                .process(new DeduplicateByPosition(), ChangeEventTypeInfo.INSTANCE)
                 .executeAndCollect("dedup-test")) {
             it.forEachRemaining(output::add);
         }
-        assertThat(output).containsExactly(input.get(0), input.get(1), input.get(3), input.get(4), input.get(5),
-                input.get(7), input.get(8), input.get(9));
+        return output;
     }
 }

@@ -21,6 +21,11 @@ public final class ChangeEvent {
         public boolean isDelete() {
             return this == DELETE;
         }
+
+        /** A row INSERT, UPDATE or DELETE read from the binlog: not a snapshot row, a TRUNCATE or a DDL. */
+        public boolean isBinlogRowChange() {
+            return this == INSERT || this == UPDATE || this == DELETE;
+        }
     }
 
     private final String database;
