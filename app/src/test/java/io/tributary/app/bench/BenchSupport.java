@@ -31,6 +31,19 @@ final class BenchSupport {
                 + "note VARCHAR(64), created DATETIME(6) NOT NULL)");
     }
 
+    /** Fills bench.events with ids 1..rows, generated inside MySQL in statements of 100k rows. */
+    static void loadEvents(Statement st, int rows) throws Exception {
+        st.execute("SET SESSION cte_max_recursion_depth = 1000000");
+        long loadStart = System.nanoTime();
+        for (int from = 0; from < rows; from += 100_000) {
+            int n = Math.min(100_000, rows - from);
+            st.execute("INSERT INTO bench.events WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq "
+                    + "WHERE i < " + n + ") SELECT " + from + " + i, (" + from + " + i) % 10007, ((" + from
+                    + " + i) % 100000) / 100, CONCAT('note ', " + from + " + i), NOW(6) FROM seq");
+        }
+        System.out.printf("loaded %,d rows into MySQL in %.1f s%n", rows, seconds(loadStart));
+    }
+
     /** A pipeline configuration capturing database {@code bench}, default settings plus {@link #benchSettings()}. */
     static Path pipelineConfig(MySqlServer mysql, ClickHouseServer clickhouse, Path base) throws Exception {
         Path config = base.resolve("tributary.yaml");

@@ -44,15 +44,7 @@ public final class PipelineBenchmark {
                 Runtime.getRuntime().availableProcessors());
         try (Connection c = admin(mysql); Statement st = c.createStatement()) {
             createEventsTable(st);
-            st.execute("SET SESSION cte_max_recursion_depth = 1000000");
-            long loadStart = System.nanoTime();
-            for (int from = 0; from < rows; from += 100_000) {
-                int n = Math.min(100_000, rows - from);
-                st.execute("INSERT INTO bench.events WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq "
-                        + "WHERE i < " + n + ") SELECT " + from + " + i, (" + from + " + i) % 10007, ((" + from
-                        + " + i) % 100000) / 100, CONCAT('note ', " + from + " + i), NOW(6) FROM seq");
-            }
-            System.out.printf("loaded %,d rows into MySQL in %.1f s%n", rows, seconds(loadStart));
+            loadEvents(st, rows);
         }
         Path config = pipelineConfig(mysql, clickhouse, base);
         Map<String, String> env = pipelineEnv(mysql);
