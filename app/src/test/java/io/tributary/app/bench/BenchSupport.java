@@ -26,9 +26,13 @@ final class BenchSupport {
 
     /** The benchmark table: a BIGINT key and the usual column kinds. */
     static void createEventsTable(Statement st) throws Exception {
-        st.execute("CREATE DATABASE bench");
-        st.execute("CREATE TABLE bench.events (id BIGINT PRIMARY KEY, account INT NOT NULL, amount DECIMAL(12,2) NOT NULL, "
-                + "note VARCHAR(64), created DATETIME(6) NOT NULL)");
+        createEventsTable(st, "bench");
+    }
+
+    static void createEventsTable(Statement st, String database) throws Exception {
+        st.execute("CREATE DATABASE " + database);
+        st.execute("CREATE TABLE " + database + ".events (id BIGINT PRIMARY KEY, account INT NOT NULL, "
+                + "amount DECIMAL(12,2) NOT NULL, note VARCHAR(64), created DATETIME(6) NOT NULL)");
     }
 
     /** Fills bench.events with ids 1..rows, generated inside MySQL in statements of 100k rows. */

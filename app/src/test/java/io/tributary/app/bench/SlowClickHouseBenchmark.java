@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SlowClickHouseBenchmark {
     private static final int NORMAL_SECONDS = 20;
+    /** From this RATE on the writer commits as fast as it can: MySQL's rate alone is measured first, to compare. */
+    private static final int TOP_RATE = 100_000;
 
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
@@ -49,6 +51,9 @@ public final class SlowClickHouseBenchmark {
         System.out.printf("machine: %d cores; MySQL 8.0.31, ClickHouse 26.7 and the pipeline JVM on this box; %,d rows/s "
                         + "committed throughout; ClickHouse runs %d %% of each second for %d s after %d s of normal running%n",
                 Runtime.getRuntime().availableProcessors(), rate, duty, slowSeconds, NORMAL_SECONDS);
+        if (rate >= TOP_RATE) {
+            mySqlAlone(mysql, rate);
+        }
         try (Connection c = admin(mysql); Statement st = c.createStatement()) {
             createEventsTable(st);
             st.execute("INSERT INTO bench.events VALUES (1, 1, 1.00, 'first', NOW(6))");
@@ -122,8 +127,32 @@ public final class SlowClickHouseBenchmark {
         }
     }
 
+    /** The same writer for 10 s before the pipeline exists, into a database it will not capture. */
+    private static void mySqlAlone(MySqlServer mysql, int rate) throws Exception {
+        try (Connection c = admin(mysql); Statement st = c.createStatement()) {
+            createEventsTable(st, "alone");
+        }
+        AtomicLong committed = new AtomicLong();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> write(mysql, "alone", rate, committed, writing), "bench-writer-alone");
+        long start = System.nanoTime();
+        writer.start();
+        TimeUnit.SECONDS.sleep(10);
+        writing.set(false);
+        writer.join();
+        System.out.printf("MySQL alone (no pipeline, ClickHouse idle): the writer committed %,.0f rows/s for 10 s%n",
+                committed.get() / seconds(start));
+        try (Connection c = admin(mysql); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE alone");
+        }
+    }
+
     /** Commits {@code rate} rows per second in batches every 50 ms, with increasing ids. */
     private static void write(MySqlServer mysql, int rate, AtomicLong committed, AtomicBoolean writing) {
+        write(mysql, "bench", rate, committed, writing);
+    }
+
+    private static void write(MySqlServer mysql, String database, int rate, AtomicLong committed, AtomicBoolean writing) {
         int batch = Math.max(1, rate / 20);
         try (Connection c = admin(mysql); Statement st = c.createStatement()) {
             long tick = System.nanoTime();
@@ -133,7 +162,7 @@ public final class SlowClickHouseBenchmark {
                 for (int i = 0; i < batch; i++) {
                     values.append(i == 0 ? "" : ",").append('(').append(first + i).append(", 2, 2.00, 'steady', NOW(6))");
                 }
-                st.executeUpdate("INSERT INTO bench.events VALUES " + values);
+                st.executeUpdate("INSERT INTO " + database + ".events VALUES " + values);
                 committed.addAndGet(batch);
                 tick += TimeUnit.MILLISECONDS.toNanos(50);
                 long sleep = tick - System.nanoTime();
