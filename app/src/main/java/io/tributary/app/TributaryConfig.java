@@ -61,6 +61,10 @@ public final class TributaryConfig {
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("pipeline.parallelism").intType()
             .defaultValue(1).withDescription("Parallelism of deduplication and the sink (the binlog reader is always 1).");
 
+    /** Keys earlier versions accepted: what became of them, so an old file fails with what to do. */
+    private static final Map<String, String> REMOVED = Map.of("pipeline.deduplication-ttl",
+            "the deduplication keeps one binlog position per subtask now, which needs no expiry; delete the line");
+
     private static final List<ConfigOption<?>> OPTIONS = List.of(
             MySqlSourceOptions.HOST, MySqlSourceOptions.PORT, MySqlSourceOptions.USER, MySqlSourceOptions.PASSWORD,
             MySqlSourceOptions.DATABASES, MySqlSourceOptions.TABLES, MySqlSourceOptions.SERVER_ID,
@@ -109,6 +113,9 @@ public final class TributaryConfig {
             }
         }
         for (String key : values.keySet()) {
+            if (REMOVED.containsKey(key)) {
+                throw new ConfigException("configuration key '" + key + "' in " + file + " was removed: " + REMOVED.get(key));
+            }
             if (OPTIONS.stream().noneMatch(o -> o.key().equals(key))) {
                 throw new ConfigException("unknown configuration key '" + key + "' in " + file
                         + " (see docs/configuration.md for the keys)");

@@ -45,6 +45,13 @@ class TributaryConfigTest {
     }
 
     @Test
+    void removedKeySaysWhatBecameOfIt() throws Exception {
+        assertThatThrownBy(() -> TributaryConfig.load(write(VALID + "pipeline: { deduplication-ttl: 10 min }\n"), Map.of()))
+                .hasMessageContaining("'pipeline.deduplication-ttl'").hasMessageContaining("was removed")
+                .hasMessageContaining("delete the line");
+    }
+
+    @Test
     void missingKeyIsNamedWithItsEnvironmentVariable() throws Exception {
         assertThatThrownBy(() -> TributaryConfig.load(write(VALID.replace("password: pw, ", "")), Map.of()))
                 .hasMessageContaining("'source.mysql.password'").hasMessageContaining("TRIBUTARY_SOURCE_MYSQL_PASSWORD");
