@@ -52,6 +52,9 @@ final class PipelineAssembly {
         MySqlServerIdentity.Server server = MySqlServerIdentity.read(mysql);
         MySqlServerIdentity.check(stateDir, resuming, server,
                 config.get(MySqlSourceOptions.HOST) + ":" + config.get(MySqlSourceOptions.PORT));
+        if (!resuming) {
+            StoredVersions.requireNotAhead(mysql, ClickHouseSinkConfig.from(config), config.get(MySqlSourceOptions.DATABASES));
+        }
         changelogs.prepare(config.get(MySqlSourceOptions.DATABASES), start);
         LOG.info("{} enrichment(s) {}, {} view(s) {}", enrichments.size(),
                 enrichments.stream().map(Enrichment::name).toList(), changelogs.views().size(),

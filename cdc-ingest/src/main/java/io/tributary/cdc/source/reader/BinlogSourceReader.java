@@ -105,6 +105,13 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         }
         split = splits.get(0);
         requireUtcDefaultZone();
+        if (split.offsetValue() != null) {
+            String file = SourceFailures.field(split.offsetValue(), "file");
+            String position = SourceFailures.field(split.offsetValue(), "pos");
+            if (!file.isEmpty() && !"?".equals(file) && position.matches("\\d+")) {
+                BinlogNumbering.requireNotBehind(config, file, Long.parseLong(position));
+            }
+        }
         parked.restore(split.resyncs());
         engineState = new EngineStateRegistry.EngineState(split.offsetKey(), split.offsetValue(), split.schemaHistory());
         EngineStateRegistry.register(engineId, engineState);

@@ -1,0 +1,101 @@
+package io.tributary.app;
+
+import io.tributary.cdc.event.SourcePosition;
+import io.tributary.cdc.source.MySqlSourceConfig;
+import io.tributary.sink.clickhouse.client.ClickHouseHttp;
+import io.tributary.sink.clickhouse.schema.KeyChangesTable;
+import io.tributary.sink.clickhouse.schema.TableNames;
+import io.tributary.sink.clickhouse.schema.TruncationsTable;
+import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * At a fresh start (no state), makes sure ClickHouse holds no rows versioned beyond MySQL's current
+ * binlog position. Such rows were read while the server numbered its binlog differently (before a
+ * RESET MASTER, or from another server). A new snapshot's rows carry this server's lower positions
+ * as versions and would lose against them: ClickHouse would stay stale without an error.
+ */
+final class StoredVersions {
+    private StoredVersions() {}
+
+    static void requireNotAhead(MySqlSourceConfig mysql, ClickHouseSinkConfig sink, List<String> mysqlDatabases) {
+        Current current = currentPosition(mysql);
+        if (current == null) {
+            return; // binary logging off: the source's preflight says so
+        }
+        List<String> databases = mysqlDatabases.stream().map(sink::targetDatabase).distinct().toList();
+        String inDatabases = databases.stream().map(TableNames::literal).collect(Collectors.joining(", ", "(", ")"));
+        ClickHouseHttp clickhouse = sink.client();
+        SourcePosition newest = SourcePosition.ZERO;
+        String where = null;
+        String tables = clickhouse.query("SELECT database, name FROM system.tables WHERE database IN " + inDatabases
+                + " AND endsWith(name, " + TableNames.literal(TableNames.VERSIONS_SUFFIX) + ") FORMAT TSVRaw");
+        for (String line : tables.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] name = line.split("\t", 2);
+            SourcePosition max = maxVersion(clickhouse, "SELECT toString(max(`_version`)) FROM "
+                    + TableNames.quote(name[0]) + "." + TableNames.quote(name[1]));
+            if (max.compareTo(newest) > 0) {
+                newest = max;
+                where = name[0] + "." + name[1];
+            }
+        }
+        boolean statusExists = "1".equals(clickhouse.query("SELECT count() > 0 FROM system.databases WHERE name = "
+                + TableNames.literal(sink.statusDatabase())).strip());
+        List<String> statusTables = !statusExists ? List.of() : java.util.stream.Stream.of(
+                        TruncationsTable.qualifiedName(sink.statusDatabase()), KeyChangesTable.qualifiedName(sink.statusDatabase()))
+                .filter(table -> "1".equals(clickhouse.query("EXISTS TABLE " + table).strip())).toList();
+        for (String statusTable : statusTables) {
+            SourcePosition max = maxVersion(clickhouse, "SELECT toString(max(version)) FROM " + statusTable
+                    + " WHERE database IN " + inDatabases);
+            if (max.compareTo(newest) > 0) {
+                newest = max;
+                where = statusTable.replace("`", "");
+            }
+        }
+        if (newest.compareTo(current.position()) <= 0) {
+            return;
+        }
+        StringBuilder recovery = new StringBuilder();
+        for (String database : databases) {
+            recovery.append("DROP DATABASE ").append(TableNames.quote(database)).append("; ");
+        }
+        for (String statusTable : statusTables) {
+            recovery.append("ALTER TABLE ").append(statusTable).append(" DELETE WHERE database IN ").append(inDatabases)
+                    .append("; ");
+        }
+        throw new TributaryConfig.ConfigException("ClickHouse already holds rows versioned at " + newest + " (in " + where
+                + "), ahead of the current binlog position " + current.file() + ":" + current.offset() + " of MySQL at " + mysql.host() + ":" + mysql.port()
+                + ". They were read while the server numbered its binlog differently (before a RESET MASTER, or from "
+                + "another server), and the rows of a new snapshot, versioned by this server's positions, would lose "
+                + "against them. Nothing was written. To start over from this server, run as a ClickHouse admin: "
+                + recovery + "then start Tributary again.");
+    }
+
+    private static SourcePosition maxVersion(ClickHouseHttp clickhouse, String sql) {
+        String value = clickhouse.query(sql + " FORMAT TSVRaw").strip();
+        return value.isEmpty() ? SourcePosition.ZERO : SourcePosition.fromVersionString(value);
+    }
+
+    /** MySQL's binlog end: where a snapshot taken now would be versioned. */
+    private record Current(String file, long offset, SourcePosition position) {}
+
+    private static Current currentPosition(MySqlSourceConfig mysql) {
+        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(""), mysql.user(), mysql.password());
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
+            return rs.next() ? new Current(rs.getString(1), rs.getLong(2), SourcePosition.snapshot(rs.getString(1), rs.getLong(2)))
+                    : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the binlog position of MySQL at " + mysql.host() + ":"
+                    + mysql.port() + ": " + e.getMessage(), e);
+        }
+    }
+}
