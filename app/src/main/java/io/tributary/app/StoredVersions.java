@@ -8,11 +8,14 @@ import io.tributary.sink.clickhouse.schema.TableNames;
 import io.tributary.sink.clickhouse.schema.TruncationsTable;
 import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -29,8 +32,15 @@ final class StoredVersions {
         if (current == null) {
             return; // binary logging off: the source's preflight says so
         }
+        // Only the tables this pipeline captures: another pipeline may write into the same ClickHouse database.
+        Set<String> captured = capturedTables(mysql, sink, mysqlDatabases);
+        if (captured.isEmpty()) {
+            return;
+        }
         List<String> databases = mysqlDatabases.stream().map(sink::targetDatabase).distinct().toList();
         String inDatabases = databases.stream().map(TableNames::literal).collect(Collectors.joining(", ", "(", ")"));
+        String inTables = captured.stream().map(t -> "(" + TableNames.literal(t.substring(0, t.indexOf('.'))) + ", "
+                + TableNames.literal(t.substring(t.indexOf('.') + 1)) + ")").collect(Collectors.joining(", ", "(", ")"));
         ClickHouseHttp clickhouse = sink.client();
         SourcePosition newest = SourcePosition.ZERO;
         String where = null;
@@ -41,6 +51,10 @@ final class StoredVersions {
                 continue;
             }
             String[] name = line.split("\t", 2);
+            String table = name[1].substring(0, name[1].length() - TableNames.VERSIONS_SUFFIX.length());
+            if (!captured.contains(name[0] + "." + table)) {
+                continue;
+            }
             SourcePosition max = maxVersion(clickhouse, "SELECT toString(max(`_version`)) FROM "
                     + TableNames.quote(name[0]) + "." + TableNames.quote(name[1]));
             if (max.compareTo(newest) > 0) {
@@ -55,7 +69,7 @@ final class StoredVersions {
                 .filter(table -> "1".equals(clickhouse.query("EXISTS TABLE " + table).strip())).toList();
         for (String statusTable : statusTables) {
             SourcePosition max = maxVersion(clickhouse, "SELECT toString(max(version)) FROM " + statusTable
-                    + " WHERE database IN " + inDatabases);
+                    + " WHERE (database, table) IN " + inTables);
             if (max.compareTo(newest) > 0) {
                 newest = max;
                 where = statusTable.replace("`", "");
@@ -78,6 +92,31 @@ final class StoredVersions {
                 + "another server), and the rows of a new snapshot, versioned by this server's positions, would lose "
                 + "against them. Nothing was written. To start over from this server, run as a ClickHouse admin: "
                 + recovery + "then start Tributary again.");
+    }
+
+    /** {@code clickhouseDatabase.table} of every MySQL table this pipeline captures. */
+    private static Set<String> capturedTables(MySqlSourceConfig mysql, ClickHouseSinkConfig sink, List<String> databases) {
+        Set<String> captured = new TreeSet<>();
+        String sql = "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+                + "AND table_schema IN (" + String.join(", ", java.util.Collections.nCopies(databases.size(), "?")) + ")";
+        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(""), mysql.user(), mysql.password());
+             PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < databases.size(); i++) {
+                st.setString(i + 1, databases.get(i));
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    String table = rs.getString(1) + "." + rs.getString(2);
+                    if (mysql.tables().isEmpty() || mysql.tables().contains(table)) {
+                        captured.add(sink.targetDatabase(rs.getString(1)) + "." + rs.getString(2));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot list the tables of " + databases + " in MySQL at " + mysql.host() + ":"
+                    + mysql.port() + ": " + e.getMessage(), e);
+        }
+        return captured;
     }
 
     private static SourcePosition maxVersion(ClickHouseHttp clickhouse, String sql) {
