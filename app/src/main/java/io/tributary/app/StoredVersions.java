@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * At a fresh start (no state), makes sure ClickHouse holds no rows versioned beyond MySQL's current
@@ -28,14 +29,18 @@ final class StoredVersions {
     private StoredVersions() {}
 
     static void requireNotAhead(MySqlSourceConfig mysql, ClickHouseSinkConfig sink, List<String> mysqlDatabases) {
-        Current current = currentPosition(mysql);
-        if (current == null) {
-            return; // binary logging off: the source's preflight says so
+        Current current;
+        Set<String> captured;
+        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(""), mysql.user(), mysql.password())) {
+            current = currentPosition(c);
+            // Only the tables this pipeline captures: another pipeline may write into the same ClickHouse database.
+            captured = capturedTables(c, mysql, sink, mysqlDatabases);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the binlog position and tables of MySQL at " + mysql.host() + ":"
+                    + mysql.port() + ": " + e.getMessage(), e);
         }
-        // Only the tables this pipeline captures: another pipeline may write into the same ClickHouse database.
-        Set<String> captured = capturedTables(mysql, sink, mysqlDatabases);
-        if (captured.isEmpty()) {
-            return;
+        if (current == null || captured.isEmpty()) {
+            return; // binary logging off (the source's preflight says so), or nothing captured yet
         }
         List<String> databases = mysqlDatabases.stream().map(sink::targetDatabase).distinct().toList();
         String inDatabases = databases.stream().map(TableNames::literal).collect(Collectors.joining(", ", "(", ")"));
@@ -64,8 +69,9 @@ final class StoredVersions {
         }
         boolean statusExists = "1".equals(clickhouse.query("SELECT count() > 0 FROM system.databases WHERE name = "
                 + TableNames.literal(sink.statusDatabase())).strip());
-        List<String> statusTables = !statusExists ? List.of() : java.util.stream.Stream.of(
-                        TruncationsTable.qualifiedName(sink.statusDatabase()), KeyChangesTable.qualifiedName(sink.statusDatabase()))
+        List<String> statusTables = !statusExists ? List.of() : Stream.of(
+                        TruncationsTable.qualifiedName(sink.statusDatabase()),
+                        KeyChangesTable.qualifiedName(sink.statusDatabase()))
                 .filter(table -> "1".equals(clickhouse.query("EXISTS TABLE " + table).strip())).toList();
         for (String statusTable : statusTables) {
             SourcePosition max = maxVersion(clickhouse, "SELECT toString(max(version)) FROM " + statusTable
@@ -87,20 +93,21 @@ final class StoredVersions {
                     .append("; ");
         }
         throw new TributaryConfig.ConfigException("ClickHouse already holds rows versioned at " + newest + " (in " + where
-                + "), ahead of the current binlog position " + current.file() + ":" + current.offset() + " of MySQL at " + mysql.host() + ":" + mysql.port()
-                + ". They were read while the server numbered its binlog differently (before a RESET MASTER, or from "
-                + "another server), and the rows of a new snapshot, versioned by this server's positions, would lose "
-                + "against them. Nothing was written. To start over from this server, run as a ClickHouse admin: "
+                + "), ahead of the current binlog position " + current.file() + ":" + current.offset() + " of MySQL at "
+                + mysql.host() + ":" + mysql.port() + ". They were read while the server numbered its binlog differently "
+                + "(before a RESET MASTER, or from another server), and the rows of a new snapshot, versioned by this "
+                + "server's positions, would lose against them. Nothing was written. To start over from this server, "
+                + "run as a ClickHouse admin: "
                 + recovery + "then start Tributary again.");
     }
 
     /** {@code clickhouseDatabase.table} of every MySQL table this pipeline captures. */
-    private static Set<String> capturedTables(MySqlSourceConfig mysql, ClickHouseSinkConfig sink, List<String> databases) {
+    private static Set<String> capturedTables(Connection c, MySqlSourceConfig mysql, ClickHouseSinkConfig sink,
+                                              List<String> databases) throws SQLException {
         Set<String> captured = new TreeSet<>();
         String sql = "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
                 + "AND table_schema IN (" + String.join(", ", java.util.Collections.nCopies(databases.size(), "?")) + ")";
-        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(""), mysql.user(), mysql.password());
-             PreparedStatement st = c.prepareStatement(sql)) {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
             for (int i = 0; i < databases.size(); i++) {
                 st.setString(i + 1, databases.get(i));
             }
@@ -112,9 +119,6 @@ final class StoredVersions {
                     }
                 }
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot list the tables of " + databases + " in MySQL at " + mysql.host() + ":"
-                    + mysql.port() + ": " + e.getMessage(), e);
         }
         return captured;
     }
@@ -127,14 +131,12 @@ final class StoredVersions {
     /** MySQL's binlog end: where a snapshot taken now would be versioned. */
     private record Current(String file, long offset, SourcePosition position) {}
 
-    private static Current currentPosition(MySqlSourceConfig mysql) {
-        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(""), mysql.user(), mysql.password());
-             Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
-            return rs.next() ? new Current(rs.getString(1), rs.getLong(2), SourcePosition.snapshot(rs.getString(1), rs.getLong(2)))
-                    : null;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the binlog position of MySQL at " + mysql.host() + ":"
-                    + mysql.port() + ": " + e.getMessage(), e);
+    private static Current currentPosition(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
+            if (!rs.next()) {
+                return null;
+            }
+            return new Current(rs.getString(1), rs.getLong(2), SourcePosition.snapshot(rs.getString(1), rs.getLong(2)));
         }
     }
 }

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
@@ -50,7 +51,7 @@ final class BinlogNumbering {
             return Optional.empty(); // binary logging off: Debezium's own start-up check says so
         }
         String listed = String.join(", ", logs.keySet().size() <= 4 ? logs.keySet()
-                : java.util.List.of(logs.keySet().iterator().next(), "...", lastOf(logs)));
+                : List.of(logs.keySet().iterator().next(), "...", lastOf(logs)));
         Long size = logs.get(storedFile);
         String found;
         if (size != null) {
@@ -67,9 +68,10 @@ final class BinlogNumbering {
             found = "numbers its binlog files behind the stored position " + storedFile + ":" + storedPosition
                     + " (its files: " + listed + ")";
         }
-        return Optional.of(found + ". This happens after RESET MASTER, or when the server was replaced by one that numbers "
-                + "its binlog differently (a switch by GTID set, a restored backup). Tributary versions ClickHouse rows by binlog position, so the changes read from "
-                + "here would lose against older rows, and nothing was read. To recover: stop Tributary, delete its state "
+        return Optional.of(found + ". This happens after RESET MASTER, or when the server was replaced by one that "
+                + "numbers its binlog differently (a switch by GTID set, a restored backup). Tributary versions ClickHouse "
+                + "rows by binlog position, so the changes read from here would lose against older rows, and nothing was "
+                + "read. To recover: stop Tributary, delete its state "
                 + "directory (state.dir) and start it again, to take a new snapshot of this server. That start first "
                 + "lists the ClickHouse statements that remove the rows of the old numbering, which the new ones "
                 + "could not replace.");
