@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * At a fresh start (no state), makes sure ClickHouse holds no rows versioned beyond MySQL's current
@@ -67,12 +66,12 @@ final class StoredVersions {
                 where = name[0] + "." + name[1];
             }
         }
-        boolean statusExists = "1".equals(clickhouse.query("SELECT count() > 0 FROM system.databases WHERE name = "
-                + TableNames.literal(sink.statusDatabase())).strip());
-        List<String> statusTables = !statusExists ? List.of() : Stream.of(
-                        TruncationsTable.qualifiedName(sink.statusDatabase()),
-                        KeyChangesTable.qualifiedName(sink.statusDatabase()))
-                .filter(table -> "1".equals(clickhouse.query("EXISTS TABLE " + table).strip())).toList();
+        // Tributary's status tables that exist (none before the first start against this ClickHouse), in one query.
+        String existing = clickhouse.query("SELECT name FROM system.tables WHERE database = "
+                + TableNames.literal(sink.statusDatabase()) + " AND name IN (" + TableNames.literal(TruncationsTable.TABLE)
+                + ", " + TableNames.literal(KeyChangesTable.TABLE) + ") ORDER BY name DESC FORMAT TSVRaw");
+        List<String> statusTables = existing.lines().filter(name -> !name.isBlank())
+                .map(name -> TableNames.quote(sink.statusDatabase()) + "." + TableNames.quote(name)).toList();
         for (String statusTable : statusTables) {
             SourcePosition max = maxVersion(clickhouse, "SELECT toString(max(version)) FROM " + statusTable
                     + " WHERE (database, table) IN " + inTables);
