@@ -2,6 +2,7 @@ package io.tributary.app;
 
 import io.tributary.api.SourceBinlog;
 import io.tributary.cdc.event.SourcePosition;
+import io.tributary.cdc.source.MySqlRowEstimates;
 import io.tributary.cdc.source.MySqlSourceConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -52,16 +53,7 @@ final class BinlogRetentionProbe implements Supplier<SourceBinlog> {
                     newest = Math.max(newest, index);
                 }
             }
-            java.util.Map<String, Long> estimates = new java.util.HashMap<>();
-            try (var ps = c.prepareStatement("SELECT table_schema, table_name, table_rows FROM information_schema.tables "
-                    + "WHERE table_type = 'BASE TABLE' AND FIND_IN_SET(table_schema, ?)")) {
-                ps.setString(1, String.join(",", mysql.databases()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        estimates.put(rs.getString(1) + "." + rs.getString(2), rs.getLong(3));
-                    }
-                }
-            }
+            java.util.Map<String, Long> estimates = MySqlRowEstimates.read(c, mysql.databases());
             return new SourceBinlog(retention, oldest, newest, estimates, null);
         } catch (Exception e) {
             return SourceBinlog.unknown("cannot read MySQL's binlog list: " + e.getMessage());

@@ -1,11 +1,11 @@
 package io.tributary.cdc.source.reader;
 
+import io.tributary.cdc.source.MySqlRowEstimates;
 import io.tributary.cdc.source.MySqlSourceConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs the snapshot's progress per table every {@link #EVERY_MS} ms: rows read, MySQL's row
- * estimate (information_schema, read once per table), rate and time left.
+ * estimate (InnoDB's statistics, read once per table), rate and time left.
  */
 final class SnapshotProgress {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotProgress.class);
@@ -46,8 +46,11 @@ final class SnapshotProgress {
     /** E.g. "Snapshot of shop.orders: 1,200,000 of ~2,000,000 rows (60 %), 58,000 rows/s, about 14 s left". */
     static String line(String table, long rows, long estimate, double rowsPerSecond) {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "Snapshot of %s: %,d", table, rows));
-        if (estimate > 0) {
-            s.append(String.format(Locale.ROOT, " of ~%,d rows (%d %%)", estimate, Math.min(99, rows * 100 / estimate)));
+        if (estimate > rows) {
+            s.append(String.format(Locale.ROOT, " of ~%,d rows (%d %%)", estimate, rows * 100 / estimate));
+        } else if (estimate > 0) {
+            // No percentage or time left from an estimate already passed: "99 %" for minutes would mislead.
+            s.append(String.format(Locale.ROOT, " rows (more than MySQL's estimate of ~%,d)", estimate));
         } else {
             s.append(" rows");
         }
@@ -62,14 +65,8 @@ final class SnapshotProgress {
     private long estimate(String table) {
         int dot = table.indexOf('.');
         String url = config.jdbcUrl("&connectTimeout=2000&socketTimeout=5000");
-        try (Connection c = DriverManager.getConnection(url, config.user(), config.password());
-             PreparedStatement st = c.prepareStatement(
-                     "SELECT table_rows FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
-            st.setString(1, table.substring(0, dot));
-            st.setString(2, table.substring(dot + 1));
-            try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
-            }
+        try (Connection c = DriverManager.getConnection(url, config.user(), config.password())) {
+            return MySqlRowEstimates.read(c, List.of(table.substring(0, dot))).getOrDefault(table, -1L);
         } catch (Exception e) {
             LOG.debug("No row estimate for {}: {}", table, e.getMessage());
             return -1;

@@ -1,0 +1,34 @@
+package io.tributary.cdc.source;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/** MySQL's row estimates (InnoDB statistics) of the base tables of some databases, by {@code db.table}. */
+public final class MySqlRowEstimates {
+    private MySqlRowEstimates() {}
+
+    public static Map<String, Long> read(Connection connection, Collection<String> databases) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            // information_schema caches table statistics for a day by default: a table loaded since
+            // then reports its old row count (53 for a freshly loaded 1M-row table in a benchmark).
+            st.execute("SET SESSION information_schema_stats_expiry = 0");
+        }
+        Map<String, Long> estimates = new HashMap<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT table_schema, table_name, table_rows"
+                + " FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND FIND_IN_SET(table_schema, ?)")) {
+            ps.setString(1, String.join(",", databases));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    estimates.put(rs.getString(1) + "." + rs.getString(2), rs.getLong(3));
+                }
+            }
+        }
+        return estimates;
+    }
+}
