@@ -16,6 +16,7 @@ public final class DebeziumProperties {
         p.setProperty("name", ENGINE_NAME);
         p.setProperty("connector.class", "io.debezium.connector.mysql.MySqlConnector");
         p.setProperty("topic.prefix", ENGINE_NAME);
+        p.setProperty("topic.naming.strategy", CachedTopicNames.class.getName());
         p.setProperty(EngineStateRegistry.ID_PROPERTY, engineId);
         p.setProperty("offset.storage", StateOffsetBackingStore.class.getName());
         p.setProperty("offset.flush.interval.ms", "60000");
