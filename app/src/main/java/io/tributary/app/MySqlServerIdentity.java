@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * Which MySQL server the state in {@code state.dir} was read from ({@code server_uuid}). A binlog
  * file and position only mean something on the server that wrote them: after a switch to another
  * server with GTIDs off, resuming would read unrelated changes, so start-up stops with what to do.
- * With GTIDs on, Debezium resumes by GTID set and stops by itself if the new server is behind.
+ * With GTIDs on, Debezium resumes by GTID set (and stops by itself if the new server lacks
+ * transactions already read), and what is read there is versioned in the next epoch (the source's
+ * {@code BinlogNumbering}), since the new server numbers its binlog its own way.
  */
 final class MySqlServerIdentity {
     private static final Logger LOG = LoggerFactory.getLogger(MySqlServerIdentity.class);
@@ -57,8 +59,9 @@ final class MySqlServerIdentity {
                     + "stop, delete " + stateDir + ", start (ClickHouse converges again). With gtid_mode=ON on both "
                     + "servers Tributary follows a switch by GTID set.");
         }
-        LOG.warn("MySQL server changed from server_uuid {} to {} at {}: resuming by GTID set; if this server lacks "
-                + "transactions already read, the pipeline stops with the recovery steps", before, now.uuid(), where);
+        LOG.warn("MySQL server changed from server_uuid {} to {} at {}: resuming by GTID set, with versions in the next "
+                + "epoch; if this server lacks transactions already read, the pipeline stops with the recovery steps",
+                before, now.uuid(), where);
     }
 
     static void record(Path stateDir, Server now) {

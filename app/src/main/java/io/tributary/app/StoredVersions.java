@@ -19,15 +19,17 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * At a fresh start (no state), makes sure ClickHouse holds no rows versioned beyond MySQL's current
- * binlog position. Such rows were read while the server numbered its binlog differently (before a
- * RESET MASTER, or from another server). A new snapshot's rows carry this server's lower positions
- * as versions and would lose against them: ClickHouse would stay stale without an error.
+ * At a fresh start (no state), picks the version epoch of the new snapshot: the newest one the
+ * captured tables hold in ClickHouse (raised by earlier switches to another server), and makes
+ * sure ClickHouse holds no rows versioned beyond MySQL's current binlog position in it. Such rows
+ * were read while the server numbered its binlog differently (before a RESET MASTER, or from
+ * another server). A new snapshot's rows carry this server's lower positions as versions and would
+ * lose against them: ClickHouse would stay stale without an error.
  */
 final class StoredVersions {
     private StoredVersions() {}
 
-    static void requireNotAhead(MySqlSourceConfig mysql, ClickHouseSinkConfig sink, List<String> mysqlDatabases) {
+    static int startEpoch(MySqlSourceConfig mysql, ClickHouseSinkConfig sink, List<String> mysqlDatabases) {
         Current current;
         Set<String> captured;
         try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(""), mysql.user(), mysql.password())) {
@@ -39,7 +41,7 @@ final class StoredVersions {
                     + mysql.port() + ": " + e.getMessage(), e);
         }
         if (current == null || captured.isEmpty()) {
-            return; // binary logging off (the source's preflight says so), or nothing captured yet
+            return 0; // binary logging off (the source's preflight says so), or nothing captured yet
         }
         List<String> databases = mysqlDatabases.stream().map(sink::targetDatabase).distinct().toList();
         String inDatabases = databases.stream().map(TableNames::literal).collect(Collectors.joining(", ", "(", ")"));
@@ -80,8 +82,8 @@ final class StoredVersions {
                 where = statusTable.replace("`", "");
             }
         }
-        if (newest.compareTo(current.position()) <= 0) {
-            return;
+        if (newest.compareTo(current.position().withEpoch(newest.epoch())) <= 0) {
+            return newest.epoch();
         }
         StringBuilder recovery = new StringBuilder();
         for (String database : databases) {

@@ -55,6 +55,19 @@ public final class RecordConverter {
     private static final int MAX_READERS = 10_000;
     /** The newest TableSchema per row schema, for TRUNCATE records, which carry no key schema. */
     private final Map<Schema, TableSchema> latestByRowSchema = new ConcurrentHashMap<>();
+    /** The version epoch of the positions made from here on ({@link SourcePosition#withEpoch}). */
+    private volatile int epoch;
+
+    /** Positions from now on are in {@code epoch}: the reader's, which a switch to another server raised. */
+    public void useEpoch(int epoch) {
+        SourcePosition.ZERO.withEpoch(epoch); // validates the range
+        this.epoch = epoch;
+    }
+
+    private SourcePosition inEpoch(SourcePosition position) {
+        int e = epoch;
+        return e == 0 ? position : position.withEpoch(e);
+    }
 
     /** The change event, or {@code null} for records that carry nothing to apply (heartbeats, tombstones). */
     public ChangeEvent convert(SourceRecord record) {
@@ -85,9 +98,9 @@ public final class RecordConverter {
         TableSchema schema = reader.schema();
         String file = source.getString("file");
         long pos = source.getInt64("pos");
-        SourcePosition position = op == ChangeEvent.Op.SNAPSHOT
+        SourcePosition position = inEpoch(op == ChangeEvent.Op.SNAPSHOT
                 ? SourcePosition.snapshot(file, pos)
-                : SourcePosition.binlog(file, pos, source.getInt32("row"));
+                : SourcePosition.binlog(file, pos, source.getInt32("row")));
         Long ts = source.getInt64("ts_ms");
         String[] values = rowValues(database, table, reader, row, position);
         // FULL row images give the replaced row too: changelogs retract it, so views stay exact.
@@ -186,7 +199,7 @@ public final class RecordConverter {
     }
 
     /** A schema change record: the statement and the first table Debezium says it touches. */
-    private static ChangeEvent ddl(Struct change) {
+    private ChangeEvent ddl(Struct change) {
         Struct source = change.getStruct("source");
         Object snapshot = source.schema().field("snapshot") == null ? null : source.get("snapshot");
         if (snapshot != null && !"false".equals(snapshot.toString())) {
@@ -203,7 +216,8 @@ public final class RecordConverter {
             table = dot < 0 ? id.replace("\"", "") : id.substring(dot + 3, id.length() - 1);
         }
         Integer row = source.schema().field("row") == null ? null : source.getInt32("row");
-        SourcePosition position = SourcePosition.binlog(source.getString("file"), source.getInt64("pos"), row == null ? 0 : row);
+        SourcePosition position = inEpoch(SourcePosition.binlog(source.getString("file"), source.getInt64("pos"),
+                row == null ? 0 : row));
         Long ts = source.getInt64("ts_ms");
         return ChangeEvent.ddl(database == null ? "" : database, table, position, ts == null ? 0 : ts, change.getString("ddl"));
     }
@@ -216,7 +230,8 @@ public final class RecordConverter {
         if (schema == null) {
             schema = columns(database, table, rowSchema, Set.of());
         }
-        SourcePosition position = SourcePosition.binlog(source.getString("file"), source.getInt64("pos"), source.getInt32("row"));
+        SourcePosition position = inEpoch(SourcePosition.binlog(source.getString("file"), source.getInt64("pos"),
+                source.getInt32("row")));
         Long ts = source.getInt64("ts_ms");
         return new ChangeEvent(database, table, ChangeEvent.Op.TRUNCATE, position, ts == null ? 0 : ts, schema,
                 new String[schema.columns().size()]);

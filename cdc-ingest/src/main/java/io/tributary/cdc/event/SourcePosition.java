@@ -4,13 +4,22 @@ import java.math.BigInteger;
 
 /**
  * Where a change comes from in MySQL's binlog, as a 128-bit number that orders every change
- * of a key: {@code high = binlog file index << 32 | event position}, {@code low = row index + 1}
- * for binlog rows and {@code 0} for snapshot rows. A snapshot taken at position P therefore
- * sorts before every binlog event at or after P. It is the ClickHouse row version, so it is
- * deterministic: a replay of the same event yields the same version.
+ * of a key: {@code high = epoch << 56 | binlog file index << 32 | event position},
+ * {@code low = row index + 1} for binlog rows and {@code 0} for snapshot rows. A snapshot taken
+ * at position P therefore sorts before every binlog event at or after P. It is the ClickHouse row
+ * version, so it is deterministic: a replay of the same event yields the same version.
+ *
+ * <p>The epoch counts switches to another MySQL server (a failover by GTID set). Each server
+ * numbers its binlog files its own way, so positions read after a switch could be lower than
+ * those read before it; the switch raises the epoch, and everything read after it sorts after
+ * everything read before.
  */
 public record SourcePosition(long high, long low) implements Comparable<SourcePosition> {
     public static final SourcePosition ZERO = new SourcePosition(0, 0);
+    /** Epochs use bits 56..62 of {@code high} (bit 63 stays clear: versions are unsigned). */
+    public static final int MAX_EPOCH = 127;
+    /** Binlog file indexes use bits 32..55 of {@code high}: 16.7 million files. */
+    static final long MAX_FILE_INDEX = 0xFF_FFFFL;
 
     public static SourcePosition snapshot(String binlogFile, long position) {
         return new SourcePosition(encodeHigh(binlogFile, position), 0);
@@ -36,19 +45,33 @@ public record SourcePosition(long high, long low) implements Comparable<SourcePo
             throw new IllegalArgumentException("change event without a binlog file name");
         }
         int dot = binlogFile.lastIndexOf('.');
+        long index;
         try {
-            long index = Long.parseLong(binlogFile.substring(dot + 1));
-            if (index < 0 || index > 0x7FFF_FFFFL) {
-                throw new NumberFormatException("out of range");
-            }
-            return index;
+            index = Long.parseLong(binlogFile.substring(dot + 1));
         } catch (NumberFormatException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("binlog file name '" + binlogFile + "' does not end in a sequence number", e);
         }
+        if (index < 0 || index > MAX_FILE_INDEX) {
+            throw new IllegalArgumentException("binlog file '" + binlogFile + "' is numbered beyond " + MAX_FILE_INDEX
+                    + ", the highest file number Tributary's row versions hold");
+        }
+        return index;
+    }
+
+    /** The same position in {@code epoch}; positions are built in epoch 0 from the binlog coordinates. */
+    public SourcePosition withEpoch(int epoch) {
+        if (epoch < 0 || epoch > MAX_EPOCH) {
+            throw new IllegalArgumentException("epoch " + epoch + " is out of range 0.." + MAX_EPOCH);
+        }
+        return new SourcePosition((high & 0x00FF_FFFF_FFFF_FFFFL) | ((long) epoch << 56), low);
+    }
+
+    public int epoch() {
+        return (int) (high >>> 56);
     }
 
     public long binlogFileIndex() {
-        return high >>> 32;
+        return (high >>> 32) & MAX_FILE_INDEX;
     }
 
     public long eventPosition() {
@@ -81,7 +104,7 @@ public record SourcePosition(long high, long low) implements Comparable<SourcePo
 
     @Override
     public String toString() {
-        return "binlog." + String.format("%06d", binlogFileIndex()) + ":" + eventPosition()
+        return (epoch() == 0 ? "" : "epoch " + epoch() + " ") + "binlog." + String.format("%06d", binlogFileIndex()) + ":" + eventPosition()
                 + (isSnapshot() ? " (snapshot)" : " row " + (low - 1));
     }
 }

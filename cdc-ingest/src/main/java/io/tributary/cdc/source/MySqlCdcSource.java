@@ -30,13 +30,15 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
     private final java.util.Set<String> replacedImageTables;
     private final TableControl tableControl;
     private final boolean ddlBarrier;
+    private final int startEpoch;
 
     private MySqlCdcSource(MySqlSourceConfig config, java.util.Set<String> replacedImageTables,
-                           TableControl tableControl, boolean ddlBarrier) {
+                           TableControl tableControl, boolean ddlBarrier, int startEpoch) {
         this.config = config;
         this.replacedImageTables = replacedImageTables;
         this.tableControl = tableControl;
         this.ddlBarrier = ddlBarrier;
+        this.startEpoch = startEpoch;
     }
 
     public static Builder builder() {
@@ -60,7 +62,7 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
     @Override
     public SplitEnumerator<BinlogSplit, BinlogEnumeratorState> createEnumerator(
             SplitEnumeratorContext<BinlogSplit> enumContext) {
-        return new BinlogSplitEnumerator(enumContext, BinlogEnumeratorState.initial());
+        return new BinlogSplitEnumerator(enumContext, BinlogEnumeratorState.initial(startEpoch));
     }
 
     @Override
@@ -90,6 +92,20 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
         private java.util.Set<String> replacedImageTables;
         private TableControl tableControl = TableControl.NONE;
         private boolean ddlBarrier;
+        private int startEpoch;
+
+        /**
+         * The version epoch of a fresh start ({@link io.tributary.cdc.event.SourcePosition#withEpoch}):
+         * the newest one the target already holds, so that a new snapshot's rows are not older than
+         * what a switch to another server wrote. A restored job keeps its checkpointed epoch.
+         */
+        public Builder startEpoch(int epoch) {
+            if (epoch < 0 || epoch > io.tributary.cdc.event.SourcePosition.MAX_EPOCH) {
+                throw new IllegalArgumentException("epoch " + epoch + " is out of range");
+            }
+            this.startEpoch = epoch;
+            return this;
+        }
 
         /**
          * Hold statements that rename or drop a table, or change its key, between two checkpoints, so
@@ -130,7 +146,7 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
         public MySqlCdcSource build() {
             MySqlSourceConfig config = MySqlSourceConfig.from(options);
             MySqlPreflight.check(config);
-            return new MySqlCdcSource(config, replacedImageTables, tableControl, ddlBarrier);
+            return new MySqlCdcSource(config, replacedImageTables, tableControl, ddlBarrier, startEpoch);
         }
     }
 }

@@ -30,4 +30,21 @@ class SourcePositionTest {
     void rejectsNamesWithoutSequenceNumber() {
         assertThatThrownBy(() -> SourcePosition.snapshot("binlog", 4)).hasMessageContaining("'binlog'");
     }
+
+    @Test
+    void aHigherEpochSortsAfterEveryPositionOfTheEpochsBefore() {
+        SourcePosition before = SourcePosition.binlog("binlog.16777215", 0xFFFF_FFFFL, 70_000);
+        SourcePosition after = SourcePosition.snapshot("binlog.000001", 4).withEpoch(1);
+        assertThat(after).isGreaterThan(before);
+        assertThat(after.epoch()).isEqualTo(1);
+        assertThat(after.binlogFileIndex()).isEqualTo(1);
+        assertThat(after.eventPosition()).isEqualTo(4);
+        assertThat(after.toString()).isEqualTo("epoch 1 binlog.000001:4 (snapshot)");
+        assertThat(before.toString()).isEqualTo("binlog.16777215:4294967295 row 70000");
+        SourcePosition last = SourcePosition.binlog("binlog.000002", 9, 3).withEpoch(SourcePosition.MAX_EPOCH);
+        assertThat(SourcePosition.fromVersionString(last.toVersionString())).isEqualTo(last);
+        assertThat(last.withEpoch(0)).isEqualTo(SourcePosition.binlog("binlog.000002", 9, 3));
+        assertThatThrownBy(() -> last.withEpoch(128)).hasMessageContaining("epoch 128 is out of range 0..127");
+        assertThatThrownBy(() -> SourcePosition.snapshot("binlog.16777216", 4)).hasMessageContaining("numbered beyond 16777215");
+    }
 }

@@ -9,7 +9,7 @@ public record BinlogEnumeratorState(List<BinlogSplit> unassigned) {
         unassigned = List.copyOf(unassigned);
     }
 
-    public static BinlogEnumeratorState initial() {
-        return new BinlogEnumeratorState(List.of(BinlogSplit.initial()));
+    public static BinlogEnumeratorState initial(int epoch) {
+        return new BinlogEnumeratorState(List.of(BinlogSplit.initial(epoch)));
     }
 }

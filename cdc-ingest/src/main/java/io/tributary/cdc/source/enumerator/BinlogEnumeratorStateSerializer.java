@@ -13,8 +13,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 /** Checkpoint format of {@link BinlogEnumeratorState}. */
 public final class BinlogEnumeratorStateSerializer implements SimpleVersionedSerializer<BinlogEnumeratorState> {
-    /** 1: splits of format 1; 2: splits of format 2 (with resyncs). */
-    private static final int VERSION = 2;
+    /** N: splits of {@link BinlogSplitSerializer} format N (1: offset, 2: with resyncs, 3: with server and epoch). */
+    private static final int VERSION = 3;
 
     @Override
     public int getVersion() {
@@ -35,7 +35,7 @@ public final class BinlogEnumeratorStateSerializer implements SimpleVersionedSer
 
     @Override
     public BinlogEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-        if (version != 1 && version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IOException("unknown enumerator state format version " + version);
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {

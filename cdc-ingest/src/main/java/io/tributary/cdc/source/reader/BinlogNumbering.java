@@ -2,6 +2,7 @@ package io.tributary.cdc.source.reader;
 
 import io.tributary.cdc.event.SourcePosition;
 import io.tributary.cdc.source.MySqlSourceConfig;
+import io.tributary.cdc.source.split.BinlogSplit;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,37 +13,114 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.flink.runtime.execution.SuppressRestartsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Checks, when resuming, that the server's binlog numbering has not gone back behind the stored
- * position. Rows are versioned by binlog position and changes at or before the last one passed are
+ * Checks, when resuming, that positions read from the server can be compared with the stored
+ * one. Rows are versioned by binlog position and changes at or before the last one passed are
  * taken for repeats, so changes read at lower positions would lose against older rows in
- * ClickHouse: silently stale data. The numbering goes back after RESET MASTER, or after a switch by
- * GTID set to a server that numbers its binlog files differently. On the server that wrote the
- * stored position, its file is either listed and at least that long, or purged with a lower index
- * than the files listed; anything else is another numbering.
+ * ClickHouse: silently stale data.
+ *
+ * <p>Another server ({@code server_uuid} changed: a failover by GTID set) numbers its binlog its
+ * own way, so its positions cannot be compared with the stored one at all: Debezium resumes there
+ * by GTID set, and what is read from it is versioned in the next epoch, above everything read
+ * before ({@link SourcePosition#withEpoch}). On the same server the numbering goes back after
+ * RESET MASTER: on the server that wrote the stored position, its file is either listed and at
+ * least that long, or purged with a lower index than the files listed; anything else is another
+ * numbering, and the pipeline stops with the recovery.
  */
 final class BinlogNumbering {
+    private static final Logger LOG = LoggerFactory.getLogger(BinlogNumbering.class);
+
     private BinlogNumbering() {}
 
-    /** Stops the pipeline for good (no restarts) if the server's binlog numbering is behind the stored position. */
-    static void requireNotBehind(MySqlSourceConfig config, String storedFile, long storedPosition) {
-        Map<String, Long> logs;
-        try (Connection c = DriverManager.getConnection(config.jdbcUrl(""), config.user(), config.password());
-             Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW BINARY LOGS")) {
-            logs = new LinkedHashMap<>();
-            while (rs.next()) {
-                logs.put(rs.getString(1), rs.getLong(2));
+    /** The server read from now and the epoch of the versions read from it. */
+    record Reading(String serverUuid, int epoch) {}
+
+    /** What the server says about itself: its identity, whether it has GTIDs on, its binlog files and sizes. */
+    record Server(String uuid, boolean gtids, Map<String, Long> logs) {}
+
+    /**
+     * Where the reader of {@code split} stands on this server; stops the pipeline for good (no
+     * restarts) when the stored position cannot be carried over.
+     */
+    static Reading resume(MySqlSourceConfig config, BinlogSplit split) {
+        if (split.offsetValue() == null) {
+            return new Reading(read(config).uuid(), split.epoch());
+        }
+        Server server = read(config);
+        String where = "MySQL at " + config.host() + ":" + config.port();
+        String file = SourceFailures.field(split.offsetValue(), "file");
+        String position = SourceFailures.field(split.offsetValue(), "pos");
+        Decision decision = decide(split, server, file, position);
+        decision.problem().ifPresent(message -> {
+            throw new SuppressRestartsException(new IllegalStateException(where + " " + message));
+        });
+        Reading reading = decision.reading();
+        if (reading.epoch() != split.epoch()) {
+            LOG.warn("{} is another server (server_uuid {}, was {}): resuming by GTID set; what is read from it is "
+                    + "versioned in epoch {}, after everything read before", where, server.uuid(), split.serverUuid(),
+                    reading.epoch());
+        }
+        return reading;
+    }
+
+    /** The reading to go on with, or why there is none. */
+    record Decision(Reading reading, Optional<String> problem) {}
+
+    static Decision decide(BinlogSplit split, Server server, String storedFile, String storedPosition) {
+        if (split.serverUuid() != null && !split.serverUuid().equals(server.uuid())) {
+            if (!server.gtids()) {
+                return refuse("is another server (server_uuid " + server.uuid() + "; the stored position was read from "
+                        + split.serverUuid() + ") with GTIDs off (gtid_mode), so the stored binlog file and position "
+                        + "mean nothing here and nothing was read. With gtid_mode=ON on both servers Tributary follows a "
+                        + "switch by GTID set. Otherwise start from a new snapshot: stop Tributary, delete its state "
+                        + "directory (state.dir) and start it again.");
             }
+            if (split.epoch() >= SourcePosition.MAX_EPOCH) {
+                return refuse("is another server (server_uuid " + server.uuid() + "), and Tributary's row versions have "
+                        + "no epoch left for it after " + SourcePosition.MAX_EPOCH + " switches. Start over: stop "
+                        + "Tributary, drop its ClickHouse databases, delete its state directory (state.dir) and start it "
+                        + "again.");
+            }
+            return new Decision(new Reading(server.uuid(), split.epoch() + 1), Optional.empty());
+        }
+        if (!storedFile.isEmpty() && !"?".equals(storedFile) && storedPosition.matches("\\d+")) {
+            Optional<String> problem = problem(storedFile, Long.parseLong(storedPosition), server.logs());
+            if (problem.isPresent()) {
+                return new Decision(null, problem);
+            }
+        }
+        return new Decision(new Reading(server.uuid(), split.epoch()), Optional.empty());
+    }
+
+    private static Decision refuse(String message) {
+        return new Decision(null, Optional.of(message));
+    }
+
+    private static Server read(MySqlSourceConfig config) {
+        try (Connection c = DriverManager.getConnection(config.jdbcUrl(""), config.user(), config.password());
+             Statement st = c.createStatement()) {
+            String uuid;
+            boolean gtids;
+            try (ResultSet rs = st.executeQuery("SELECT @@server_uuid, @@gtid_mode")) {
+                rs.next();
+                uuid = rs.getString(1);
+                gtids = "ON".equalsIgnoreCase(rs.getString(2));
+            }
+            Map<String, Long> logs = new LinkedHashMap<>();
+            try (ResultSet rs = st.executeQuery("SHOW BINARY LOGS")) {
+                while (rs.next()) {
+                    logs.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return new Server(uuid, gtids, logs);
         } catch (SQLException e) {
             // Retriable like any connection failure: the job restarts from its checkpoint and checks again.
-            throw new IllegalStateException("Cannot list the binlog files of MySQL at " + config.host() + ":" + config.port()
-                    + " (SHOW BINARY LOGS needs REPLICATION CLIENT): " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot read the identity and binlog files of MySQL at " + config.host() + ":"
+                    + config.port() + " (SHOW BINARY LOGS needs REPLICATION CLIENT): " + e.getMessage(), e);
         }
-        problem(storedFile, storedPosition, logs).ifPresent(message -> {
-            throw new SuppressRestartsException(new IllegalStateException("MySQL at " + config.host() + ":" + config.port()
-                    + " " + message));
-        });
     }
 
     /** @param logs the server's binlog files, oldest first, with their sizes ({@code SHOW BINARY LOGS}) */
@@ -68,8 +146,8 @@ final class BinlogNumbering {
             found = "numbers its binlog files behind the stored position " + storedFile + ":" + storedPosition
                     + " (its files: " + listed + ")";
         }
-        return Optional.of(found + ". This happens after RESET MASTER, or when the server was replaced by one that "
-                + "numbers its binlog differently (a switch by GTID set, a restored backup). Tributary versions ClickHouse "
+        return Optional.of(found + ". This happens after RESET MASTER, or on a server restored from a backup (a switch "
+                + "to a server with another server_uuid is followed by GTID set). Tributary versions ClickHouse "
                 + "rows by binlog position, so the changes read from here would lose against older rows, and nothing was "
                 + "read. To recover: stop Tributary, delete its state "
                 + "directory (state.dir) and start it again, to take a new snapshot of this server. That start first "

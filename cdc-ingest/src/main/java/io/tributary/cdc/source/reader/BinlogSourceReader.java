@@ -55,6 +55,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
     private ExecutorService executor;
     private BinlogSplit split;
+    private BinlogNumbering.Reading reading;
     private Map<String, ?> lastPartition;
     private Map<String, ?> lastOffset;
 
@@ -105,13 +106,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         }
         split = splits.get(0);
         requireUtcDefaultZone();
-        if (split.offsetValue() != null) {
-            String file = SourceFailures.field(split.offsetValue(), "file");
-            String position = SourceFailures.field(split.offsetValue(), "pos");
-            if (!file.isEmpty() && !"?".equals(file) && position.matches("\\d+")) {
-                BinlogNumbering.requireNotBehind(config, file, Long.parseLong(position));
-            }
-        }
+        reading = BinlogNumbering.resume(config, split);
+        converter.useEpoch(reading.epoch());
+        parked.useEpoch(reading.epoch());
         parked.restore(split.resyncs());
         engineState = new EngineStateRegistry.EngineState(split.offsetKey(), split.offsetValue(), split.schemaHistory());
         EngineStateRegistry.register(engineId, engineState);
@@ -268,7 +265,8 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             value = new String(offsetConverter.fromConnectData(DebeziumProperties.ENGINE_NAME, null, lastOffset),
                     StandardCharsets.UTF_8);
         }
-        return List.of(new BinlogSplit(key, value, engineState.history(), parked.resyncsForCheckpoint(checkpointId)));
+        return List.of(new BinlogSplit(key, value, engineState.history(), parked.resyncsForCheckpoint(checkpointId),
+                reading.serverUuid(), reading.epoch()));
     }
 
     @Override

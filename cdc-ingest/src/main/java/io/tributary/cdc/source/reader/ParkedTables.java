@@ -40,6 +40,8 @@ final class ParkedTables implements AutoCloseable {
     private volatile Map<String, TableControl.TableState> states = Map.of();
     private volatile TableResync active;
 
+    private volatile int epoch;
+
     ParkedTables(MySqlSourceConfig config, TableControl control, Runnable wakeUp) {
         this.config = config;
         this.control = control;
@@ -71,6 +73,11 @@ final class ParkedTables implements AutoCloseable {
             // ClickHouse unreachable: keep the last known states; the sink is waiting for it anyway.
             LOG.warn("Cannot read parked tables and resync requests: {}", e.getMessage());
         }
+    }
+
+    /** Resyncs started from now on version their rows in {@code epoch}, the reader's. */
+    void useEpoch(int epoch) {
+        this.epoch = epoch;
     }
 
     void restore(Map<String, BinlogSplit.Resync> restored) {
@@ -170,7 +177,7 @@ final class ParkedTables implements AutoCloseable {
         if (request == null) {
             return false;
         }
-        active = new TableResync(config, request.getKey(), request.getValue().atMs(), wakeUp);
+        active = new TableResync(config, request.getKey(), request.getValue().atMs(), epoch, wakeUp);
         return true;
     }
 

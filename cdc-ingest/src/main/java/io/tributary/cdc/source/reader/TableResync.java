@@ -54,12 +54,15 @@ final class TableResync implements AutoCloseable {
     private volatile boolean lastRowSeen;
     private volatile RuntimeException failure;
     private volatile boolean closing;
+    private final int epoch;
     private long emitted;
 
-    TableResync(MySqlSourceConfig config, String table, long requestedAtMs, Runnable onData) {
+    TableResync(MySqlSourceConfig config, String table, long requestedAtMs, int epoch, Runnable onData) {
         this.table = table;
         this.requestedAtMs = requestedAtMs;
         this.onData = onData;
+        this.epoch = epoch;
+        converter.useEpoch(epoch);
         int dot = table.indexOf('.');
         MySqlSourceConfig one = new MySqlSourceConfig(config.host(), config.port(), config.user(), config.password(),
                 List.of(table.substring(0, dot)), List.of(table), resyncServerId(config.serverId()),
@@ -109,7 +112,8 @@ final class TableResync implements AutoCloseable {
             SourceRecord record = r.record();
             Map<String, ?> offset = record.sourceOffset();
             if (position == null && offset != null && offset.get("file") != null) {
-                position = SourcePosition.snapshot((String) offset.get("file"), ((Number) offset.get("pos")).longValue());
+                position = SourcePosition.snapshot((String) offset.get("file"), ((Number) offset.get("pos")).longValue())
+                        .withEpoch(epoch);
             }
             ChangeEvent event;
             try {

@@ -10,10 +10,12 @@ import org.apache.flink.api.connector.source.SourceSplit;
  * bytes of Debezium's offset store key and value, null before the first record), Debezium's
  * schema history, and the tables re-read online ({@code ./tributary resync}) with the request each
  * answered and the position it read at: the table's binlog rows before that position are skipped,
- * checkpointed together with the offset so a replay skips them too.
+ * checkpointed together with the offset so a replay skips them too. And which server the offset was
+ * read from ({@code server_uuid}, null in state written before it was kept) with the version epoch
+ * in force there ({@link SourcePosition#withEpoch}): a switch to another server raises it.
  */
 public record BinlogSplit(String offsetKey, String offsetValue, List<String> schemaHistory,
-                          Map<String, Resync> resyncs) implements SourceSplit {
+                          Map<String, Resync> resyncs, String serverUuid, int epoch) implements SourceSplit {
     public static final String ID = "binlog";
 
     /** A resync of one table, answering the request made at {@code requestedAtMs}, read at {@code position}. */
@@ -24,7 +26,7 @@ public record BinlogSplit(String offsetKey, String offsetValue, List<String> sch
     }
 
     public BinlogSplit(String offsetKey, String offsetValue, List<String> schemaHistory) {
-        this(offsetKey, offsetValue, schemaHistory, Map.of());
+        this(offsetKey, offsetValue, schemaHistory, Map.of(), null, 0);
     }
 
     public BinlogSplit {
@@ -33,10 +35,14 @@ public record BinlogSplit(String offsetKey, String offsetValue, List<String> sch
         if ((offsetKey == null) != (offsetValue == null)) {
             throw new IllegalArgumentException("offset key and value must both be set or both be absent");
         }
+        if (epoch < 0 || epoch > SourcePosition.MAX_EPOCH) {
+            throw new IllegalArgumentException("epoch " + epoch + " is out of range 0.." + SourcePosition.MAX_EPOCH);
+        }
     }
 
-    public static BinlogSplit initial() {
-        return new BinlogSplit(null, null, List.of());
+    /** Before the first snapshot; its versions start in {@code epoch} (above what ClickHouse already holds). */
+    public static BinlogSplit initial(int epoch) {
+        return new BinlogSplit(null, null, List.of(), Map.of(), null, epoch);
     }
 
     @Override

@@ -16,8 +16,8 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 /** Checkpoint format of {@link BinlogSplit}. Strings are length-prefixed UTF-8 (no 64 KiB limit). */
 public final class BinlogSplitSerializer implements SimpleVersionedSerializer<BinlogSplit> {
     public static final BinlogSplitSerializer INSTANCE = new BinlogSplitSerializer();
-    /** 1: offset and schema history; 2: also the tables resynced online. */
-    static final int VERSION = 2;
+    /** 1: offset and schema history; 2: also the tables resynced online; 3: also the server and epoch. */
+    static final int VERSION = 3;
 
     @Override
     public int getVersion() {
@@ -47,11 +47,13 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
             out.writeLong(e.getValue().position().high());
             out.writeLong(e.getValue().position().low());
         }
+        writeString(out, split.serverUuid());
+        out.writeInt(split.epoch());
     }
 
     @Override
     public BinlogSplit deserialize(int version, byte[] serialized) throws IOException {
-        if (version != 1 && version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IOException("unknown binlog split format version " + version);
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
@@ -74,7 +76,9 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
             long requestedAt = in.readLong();
             resyncs.put(table, new BinlogSplit.Resync(requestedAt, new SourcePosition(in.readLong(), in.readLong())));
         }
-        return new BinlogSplit(key, value, history, resyncs);
+        String serverUuid = version >= 3 ? readString(in) : null;
+        int epoch = version >= 3 ? in.readInt() : 0;
+        return new BinlogSplit(key, value, history, resyncs, serverUuid, epoch);
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {

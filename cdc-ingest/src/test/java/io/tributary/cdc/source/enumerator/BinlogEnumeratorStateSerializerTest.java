@@ -14,7 +14,7 @@ class BinlogEnumeratorStateSerializerTest {
         BinlogEnumeratorState assigned = new BinlogEnumeratorState(List.of());
         assertThat(s.deserialize(s.getVersion(), s.serialize(pending))).isEqualTo(pending);
         assertThat(s.deserialize(s.getVersion(), s.serialize(assigned))).isEqualTo(assigned);
-        assertThat(s.deserialize(s.getVersion(), s.serialize(BinlogEnumeratorState.initial())))
-                .isEqualTo(BinlogEnumeratorState.initial());
+        assertThat(s.deserialize(s.getVersion(), s.serialize(BinlogEnumeratorState.initial(2))))
+                .isEqualTo(BinlogEnumeratorState.initial(2));
     }
 }

@@ -2,7 +2,9 @@ package io.tributary.cdc.source.reader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.cdc.source.split.BinlogSplit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +51,51 @@ class BinlogNumberingTest {
                 "binlog.000005", 1L);
         assertThat(BinlogNumbering.problem("binlog.000009", 1, logs))
                 .hasValueSatisfying(message -> assertThat(message).contains("(its files: binlog.000001, ..., binlog.000005)"));
+    }
+
+    private static BinlogSplit stored(String serverUuid, int epoch) {
+        return new BinlogSplit("k", "{\"file\":\"binlog.000120\",\"pos\":5000}", List.of(), Map.of(), serverUuid, epoch);
+    }
+
+    /**
+     * A failover by GTID set to a server whose numbering overlaps the stored position (its
+     * binlog.000120 is longer than 5000 bytes): nothing in the numbering tells, the server_uuid does.
+     * Its positions would sort before the stored one, so they go into the next epoch.
+     */
+    @Test
+    void anotherServerWithGtidsIsReadInTheNextEpoch() {
+        BinlogNumbering.Server promoted = new BinlogNumbering.Server("uuid-b", true, logs("binlog.000120", 90_000L));
+        BinlogNumbering.Decision decision = BinlogNumbering.decide(stored("uuid-a", 2), promoted, "binlog.000120", "5000");
+        assertThat(decision.problem()).isEmpty();
+        assertThat(decision.reading()).isEqualTo(new BinlogNumbering.Reading("uuid-b", 3));
+        // Numbered behind the stored position, as a promoted replica usually is: the same.
+        BinlogNumbering.Server behind = new BinlogNumbering.Server("uuid-b", true, logs("binlog.000001", 157L));
+        assertThat(BinlogNumbering.decide(stored("uuid-a", 0), behind, "binlog.000120", "5000").reading())
+                .isEqualTo(new BinlogNumbering.Reading("uuid-b", 1));
+    }
+
+    @Test
+    void theSameServerKeepsItsEpochAndIsCheckedForRenumbering() {
+        BinlogNumbering.Server same = new BinlogNumbering.Server("uuid-a", true, logs("binlog.000120", 90_000L));
+        assertThat(BinlogNumbering.decide(stored("uuid-a", 2), same, "binlog.000120", "5000").reading())
+                .isEqualTo(new BinlogNumbering.Reading("uuid-a", 2));
+        BinlogNumbering.Server reset = new BinlogNumbering.Server("uuid-a", true, logs("binlog.000001", 157L));
+        assertThat(BinlogNumbering.decide(stored("uuid-a", 2), reset, "binlog.000120", "5000").problem())
+                .hasValueSatisfying(message -> assertThat(message).contains("RESET MASTER"));
+        // State from before the server was kept: checked like the same server, and the server is kept from now on.
+        assertThat(BinlogNumbering.decide(stored(null, 0), same, "binlog.000120", "5000").reading())
+                .isEqualTo(new BinlogNumbering.Reading("uuid-a", 0));
+        assertThat(BinlogNumbering.decide(stored(null, 0), reset, "binlog.000120", "5000").problem()).isPresent();
+    }
+
+    @Test
+    void anotherServerWithoutGtidsOrWithoutEpochsLeftIsRefused() {
+        BinlogNumbering.Server noGtids = new BinlogNumbering.Server("uuid-b", false, logs("binlog.000120", 90_000L));
+        assertThat(BinlogNumbering.decide(stored("uuid-a", 0), noGtids, "binlog.000120", "5000").problem())
+                .hasValueSatisfying(message -> assertThat(message).contains("server_uuid uuid-b")
+                        .contains("read from uuid-a").contains("GTIDs off").contains("delete its state directory"));
+        BinlogNumbering.Server promoted = new BinlogNumbering.Server("uuid-b", true, logs("binlog.000120", 90_000L));
+        assertThat(BinlogNumbering.decide(stored("uuid-a", 127), promoted, "binlog.000120", "5000").problem())
+                .hasValueSatisfying(message -> assertThat(message).contains("no epoch left"));
     }
 }

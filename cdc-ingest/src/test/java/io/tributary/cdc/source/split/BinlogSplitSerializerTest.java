@@ -17,21 +17,34 @@ class BinlogSplitSerializerTest {
                 "{\"file\":\"binlog.000002\",\"pos\":1361976}", List.of("{\"ddl\":\"CREATE TABLE ✨\"}", "x".repeat(70_000)));
         BinlogSplitSerializer s = BinlogSplitSerializer.INSTANCE;
         assertThat(s.deserialize(s.getVersion(), s.serialize(split))).isEqualTo(split);
-        assertThat(s.deserialize(s.getVersion(), s.serialize(BinlogSplit.initial()))).isEqualTo(BinlogSplit.initial());
+        assertThat(s.deserialize(s.getVersion(), s.serialize(BinlogSplit.initial(0)))).isEqualTo(BinlogSplit.initial(0));
+        assertThat(s.deserialize(s.getVersion(), s.serialize(BinlogSplit.initial(3)))).isEqualTo(BinlogSplit.initial(3));
     }
 
     @Test
     void roundTripsResyncedTables() throws Exception {
         BinlogSplit split = new BinlogSplit("k", "v", List.of("h"), Map.of(
                 "shop.orders", new BinlogSplit.Resync(1_763_000_000_123L, SourcePosition.snapshot("binlog.000007", 4242)),
-                "shop.été", new BinlogSplit.Resync(-1L, new SourcePosition(-1L, Long.MIN_VALUE))));
+                "shop.été", new BinlogSplit.Resync(-1L, new SourcePosition(-1L, Long.MIN_VALUE))),
+                "4b0e6c3a-e762-11f1-8a18-02fc00000001", 127);
         BinlogSplitSerializer s = BinlogSplitSerializer.INSTANCE;
         assertThat(s.deserialize(s.getVersion(), s.serialize(split))).isEqualTo(split);
     }
 
-    /** Checkpoints written before resyncs existed (format 1) still restore, with no resyncs. */
+    /**
+     * Checkpoints written before resyncs existed (format 1) or before the server was kept (format 2)
+     * still restore: no resyncs, server unknown, epoch 0.
+     */
     @Test
-    void readsFormatOne() throws Exception {
+    void readsFormatsOneAndTwo() throws Exception {
+        assertThat(BinlogSplitSerializer.INSTANCE.deserialize(1, older(false)))
+                .isEqualTo(new BinlogSplit("key", "value", List.of()));
+        assertThat(BinlogSplitSerializer.INSTANCE.deserialize(2, older(true)))
+                .isEqualTo(new BinlogSplit("key", "value", List.of(), Map.of("shop.orders",
+                        new BinlogSplit.Resync(7L, new SourcePosition(8L, 9L))), null, 0));
+    }
+
+    private static byte[] older(boolean withResync) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             for (String s : new String[] {"key", "value"}) {
@@ -40,8 +53,16 @@ class BinlogSplitSerializerTest {
                 out.write(b);
             }
             out.writeInt(0);
+            if (withResync) {
+                out.writeInt(1);
+                byte[] b = "shop.orders".getBytes(StandardCharsets.UTF_8);
+                out.writeInt(b.length);
+                out.write(b);
+                out.writeLong(7L);
+                out.writeLong(8L);
+                out.writeLong(9L);
+            }
         }
-        assertThat(BinlogSplitSerializer.INSTANCE.deserialize(1, bytes.toByteArray()))
-                .isEqualTo(new BinlogSplit("key", "value", List.of()));
+        return bytes.toByteArray();
     }
 }

@@ -24,7 +24,7 @@ public final class TableDdl {
         String key = schema.columns().stream().filter(ColumnSchema::key).map(c -> TableNames.quote(c.name()))
                 .collect(Collectors.joining(", "));
         return "CREATE TABLE IF NOT EXISTS " + names.versions() + " (\n  " + columns + ",\n"
-                + "  `_version` UInt128 COMMENT 'binlog position of the change: (file index << 96) | (position << 64) | (row + 1); 0-row for snapshot reads',\n"
+                + "  `_version` UInt128 COMMENT 'binlog position of the change: (server epoch << 120) | (file index << 96) | (position << 64) | (row + 1); 0-row for snapshot reads',\n"
                 + "  `_deleted` UInt8 COMMENT '1 when this version deletes the row',\n"
                 + "  `_source_ts` DateTime64(3, 'UTC') COMMENT 'when MySQL committed the change',\n"
                 + "  `_ingested_at` DateTime64(3, 'UTC') DEFAULT now64(3) COMMENT 'when Tributary wrote it'\n"
