@@ -1,6 +1,7 @@
 package io.tributary.api;
 
 import io.tributary.api.query.PipelineProgress;
+import io.tributary.cdc.event.SourcePosition;
 import io.tributary.cdc.source.TableControl;
 import io.tributary.sink.clickhouse.control.ClickHouseTableControl;
 import io.tributary.sink.clickhouse.client.ClickHouseHttp;
@@ -127,7 +128,7 @@ final class StatusReport {
         out.put("status_readable", snapshot.readable());
         PipelineProgress.TableProgress newest = snapshot.tables().stream()
                 .max((a, b) -> a.version().compareTo(b.version())).orElse(null);
-        long reading = newest == null ? -1 : newest.version().shiftRight(96).longValue();
+        long reading = newest == null ? -1 : SourcePosition.fromVersionString(newest.version().toString()).binlogFileIndex();
         Map<String, Object> b = new LinkedHashMap<>();
         b.put("retention_s", source.retentionSeconds());
         b.put("oldest_file_index", source.oldestFileIndex());
