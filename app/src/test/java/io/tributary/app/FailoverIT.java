@@ -135,7 +135,23 @@ class FailoverIT {
                         .contains("versioned in epoch 1");
             } finally {
                 second.destroy();
-                second.waitFor(120, TimeUnit.SECONDS);
+                assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            }
+
+            // A fresh start on the new server (state deleted) continues epoch 1, which ClickHouse holds: in epoch 0
+            // its snapshot would sort below the rows read since the switch, and the start would refuse.
+            PipelineTestSupport.deleteRecursively(dir.resolve("state"));
+            try (Connection c = PipelineTestSupport.mysqlAdmin(replica, ""); Statement st = c.createStatement()) {
+                st.execute("DELETE FROM failoverdb.t WHERE id = 50"); // while no pipeline runs
+            }
+            Process fresh = PipelineTestSupport.startPipeline(onReplica.file(), onReplica.env(), dir.resolve("run3.log"));
+            try {
+                assertThat(PipelineTestSupport.awaitEqual(onReplica.conf(), 180)).contains("failoverdb.t");
+                assertThat(PipelineTestSupport.clickhouse(clickhouse, "SELECT count() FROM failoverdb.t__versions"
+                        + " WHERE bitShiftRight(_version, 120) = 0")).as("the new snapshot swept epoch 0").isEqualTo("0");
+            } finally {
+                fresh.destroy();
+                fresh.waitFor(120, TimeUnit.SECONDS);
             }
         } finally {
             try (Connection c = PipelineTestSupport.mysqlAdmin(primary, ""); Statement st = c.createStatement()) {
