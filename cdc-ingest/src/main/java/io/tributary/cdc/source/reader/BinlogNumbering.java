@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * before ({@link SourcePosition#withEpoch}). On the same server the numbering goes back after
  * RESET MASTER: on the server that wrote the stored position, its file is either listed and at
  * least that long, or purged with a lower index than the files listed; anything else is another
- * numbering, and the pipeline stops with the recovery.
+ * numbering, and the pipeline stops with the recovery. (A new epoch would not help there: Debezium
+ * resumes at the start of the last transaction it passed, which RESET MASTER removed, so it refuses
+ * to resume anyway; tried, it reported the binlog as purged.)
  */
 final class BinlogNumbering {
     private static final Logger LOG = LoggerFactory.getLogger(BinlogNumbering.class);
