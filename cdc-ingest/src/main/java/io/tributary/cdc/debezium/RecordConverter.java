@@ -60,8 +60,7 @@ public final class RecordConverter {
 
     /** Positions from now on are in {@code epoch}: the reader's, which a switch to another server raised. */
     public void useEpoch(int epoch) {
-        SourcePosition.ZERO.withEpoch(epoch); // validates the range
-        this.epoch = epoch;
+        this.epoch = SourcePosition.requireEpoch(epoch);
     }
 
     private SourcePosition inEpoch(SourcePosition position) {

@@ -60,10 +60,14 @@ public record SourcePosition(long high, long low) implements Comparable<SourcePo
 
     /** The same position in {@code epoch}; positions are built in epoch 0 from the binlog coordinates. */
     public SourcePosition withEpoch(int epoch) {
+        return new SourcePosition((high & 0x00FF_FFFF_FFFF_FFFFL) | ((long) requireEpoch(epoch) << 56), low);
+    }
+
+    public static int requireEpoch(int epoch) {
         if (epoch < 0 || epoch > MAX_EPOCH) {
             throw new IllegalArgumentException("epoch " + epoch + " is out of range 0.." + MAX_EPOCH);
         }
-        return new SourcePosition((high & 0x00FF_FFFF_FFFF_FFFFL) | ((long) epoch << 56), low);
+        return epoch;
     }
 
     public int epoch() {
@@ -104,7 +108,7 @@ public record SourcePosition(long high, long low) implements Comparable<SourcePo
 
     @Override
     public String toString() {
-        return (epoch() == 0 ? "" : "epoch " + epoch() + " ") + "binlog." + String.format("%06d", binlogFileIndex()) + ":" + eventPosition()
-                + (isSnapshot() ? " (snapshot)" : " row " + (low - 1));
+        return (epoch() == 0 ? "" : "epoch " + epoch() + " ") + "binlog." + String.format("%06d", binlogFileIndex())
+                + ":" + eventPosition() + (isSnapshot() ? " (snapshot)" : " row " + (low - 1));
     }
 }

@@ -100,10 +100,7 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
          * what a switch to another server wrote. A restored job keeps its checkpointed epoch.
          */
         public Builder startEpoch(int epoch) {
-            if (epoch < 0 || epoch > io.tributary.cdc.event.SourcePosition.MAX_EPOCH) {
-                throw new IllegalArgumentException("epoch " + epoch + " is out of range");
-            }
-            this.startEpoch = epoch;
+            this.startEpoch = io.tributary.cdc.event.SourcePosition.requireEpoch(epoch);
             return this;
         }
 

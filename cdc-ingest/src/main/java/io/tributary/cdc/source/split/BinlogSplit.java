@@ -35,9 +35,7 @@ public record BinlogSplit(String offsetKey, String offsetValue, List<String> sch
         if ((offsetKey == null) != (offsetValue == null)) {
             throw new IllegalArgumentException("offset key and value must both be set or both be absent");
         }
-        if (epoch < 0 || epoch > SourcePosition.MAX_EPOCH) {
-            throw new IllegalArgumentException("epoch " + epoch + " is out of range 0.." + SourcePosition.MAX_EPOCH);
-        }
+        SourcePosition.requireEpoch(epoch);
     }
 
     /** Before the first snapshot; its versions start in {@code epoch} (above what ClickHouse already holds). */
