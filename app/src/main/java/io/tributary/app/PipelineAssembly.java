@@ -1,7 +1,6 @@
 package io.tributary.app;
 
 import io.tributary.cdc.source.MySqlCdcSource;
-import io.tributary.cdc.source.MySqlPreflight;
 import io.tributary.cdc.source.MySqlSourceConfig;
 import io.tributary.cdc.source.MySqlSourceOptions;
 import io.tributary.job.TributaryJob;
@@ -45,19 +44,18 @@ final class PipelineAssembly {
         ClickHouseSink sink = ClickHouseSink.builder().options(config).tableControl(tableControl).build();
         ClickHouseChangelogSink changelogs = ClickHouseChangelogSink.builder().options(config).build();
         MySqlSourceConfig mysql = MySqlSourceConfig.from(config);
-        MySqlPreflight.check(mysql); // first: its messages say what to change in MySQL or in the settings
+        // A restored job keeps the epoch of its checkpoint; a fresh one continues the newest epoch ClickHouse holds.
+        MySqlCdcSource source = MySqlCdcSource.builder().options(config).replacedImagesFor(changelogs.sources())
+                .tableControl(tableControl).ddlBarrier(config.get(TributaryConfig.PARALLELISM) > 1)
+                .startEpoch(() -> resuming ? 0 : StoredVersions.startEpoch(mysql, ClickHouseSinkConfig.from(config),
+                        config.get(MySqlSourceOptions.DATABASES)))
+                .build();
         List<Enrichment> enrichments = new EnrichmentResolver(mysql)
                 .load(config.getOptional(TributaryJobOptions.ENRICHMENTS_DIR));
         EnrichmentRegistry.check(stateDir, resuming, enrichments);
         MySqlServerIdentity.Server server = MySqlServerIdentity.read(mysql);
         MySqlServerIdentity.check(stateDir, resuming, server,
                 config.get(MySqlSourceOptions.HOST) + ":" + config.get(MySqlSourceOptions.PORT));
-        // A restored job keeps the epoch of its checkpoint; a fresh one continues the newest epoch ClickHouse holds.
-        int startEpoch = resuming ? 0
-                : StoredVersions.startEpoch(mysql, ClickHouseSinkConfig.from(config), config.get(MySqlSourceOptions.DATABASES));
-        MySqlCdcSource source = MySqlCdcSource.builder().options(config).replacedImagesFor(changelogs.sources())
-                .tableControl(tableControl).ddlBarrier(config.get(TributaryConfig.PARALLELISM) > 1)
-                .startEpoch(startEpoch).build();
         changelogs.prepare(config.get(MySqlSourceOptions.DATABASES), start);
         LOG.info("{} enrichment(s) {}, {} view(s) {}", enrichments.size(),
                 enrichments.stream().map(Enrichment::name).toList(), changelogs.views().size(),

@@ -92,15 +92,16 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
         private java.util.Set<String> replacedImageTables;
         private TableControl tableControl = TableControl.NONE;
         private boolean ddlBarrier;
-        private int startEpoch;
+        private java.util.function.IntSupplier startEpoch = () -> 0;
 
         /**
          * The version epoch of a fresh start ({@link io.tributary.cdc.event.SourcePosition#withEpoch}):
          * the newest one the target already holds, so that a new snapshot's rows are not older than
-         * what a switch to another server wrote. A restored job keeps its checkpointed epoch.
+         * what a switch to another server wrote. Asked in {@link #build()}, after the server check. A
+         * restored job keeps its checkpointed epoch.
          */
-        public Builder startEpoch(int epoch) {
-            this.startEpoch = io.tributary.cdc.event.SourcePosition.requireEpoch(epoch);
+        public Builder startEpoch(java.util.function.IntSupplier epoch) {
+            this.startEpoch = java.util.Objects.requireNonNull(epoch, "epoch");
             return this;
         }
 
@@ -143,7 +144,8 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
         public MySqlCdcSource build() {
             MySqlSourceConfig config = MySqlSourceConfig.from(options);
             MySqlPreflight.check(config);
-            return new MySqlCdcSource(config, replacedImageTables, tableControl, ddlBarrier, startEpoch);
+            int epoch = io.tributary.cdc.event.SourcePosition.requireEpoch(startEpoch.getAsInt());
+            return new MySqlCdcSource(config, replacedImageTables, tableControl, ddlBarrier, epoch);
         }
     }
 }
