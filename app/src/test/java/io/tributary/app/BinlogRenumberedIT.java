@@ -22,6 +22,13 @@ import org.junit.jupiter.api.Test;
  * recovery it gives converges.
  */
 class BinlogRenumberedIT {
+    /**
+     * Its own status database: the rows it leaves there come from servers that are gone (another
+     * server's numbering), and other tests read the shared one through /status.
+     */
+    private static final Map<String, String> SETTINGS = Map.of("state.checkpoint-interval", "1s",
+            "sink.clickhouse.status-database", "tributary_renumbered");
+
     @Test
     void aBinlogNumberedBehindTheStoredPositionIsRefusedAndTheRecoveryConverges() throws Exception {
         ClickHouseServer clickhouse = SharedServers.clickhouse();
@@ -36,7 +43,7 @@ class BinlogRenumberedIT {
                 }
             }
             PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "renumbered", "r",
-                    Map.of("state.checkpoint-interval", "1s"));
+                    SETTINGS);
             Process first = PipelineTestSupport.startPipeline(setup.file(), setup.env(), dir.resolve("run1.log"));
             try {
                 PipelineTestSupport.awaitEqual(setup.conf(), 180);
