@@ -22,12 +22,7 @@ import org.junit.jupiter.api.Test;
  * recovery it gives converges.
  */
 class BinlogRenumberedIT {
-    /**
-     * Its own status database: the rows it leaves there come from servers that are gone (another
-     * server's numbering), and other tests read the shared one through /status.
-     */
-    private static final Map<String, String> SETTINGS = Map.of("state.checkpoint-interval", "1s",
-            "sink.clickhouse.status-database", "tributary_renumbered");
+    private static final Map<String, String> SETTINGS = PipelineTestSupport.serverSwitchSettings("tributary_renumbered");
 
     @Test
     void aBinlogNumberedBehindTheStoredPositionIsRefusedAndTheRecoveryConverges() throws Exception {

@@ -25,12 +25,7 @@ import org.junit.jupiter.api.Test;
  * ClickHouse and dropped as repeats. The pipeline must follow the switch on its own and end equal.
  */
 class FailoverIT {
-    /**
-     * Its own status database: the rows it leaves there come from servers that are gone (another
-     * server's numbering), and other tests read the shared one through /status.
-     */
-    private static final Map<String, String> SETTINGS = Map.of("state.checkpoint-interval", "1s",
-            "sink.clickhouse.status-database", "tributary_failover");
+    private static final Map<String, String> SETTINGS = PipelineTestSupport.serverSwitchSettings("tributary_failover");
 
     private static final int PAD_BYTES = 2_000_000;
 

@@ -65,6 +65,15 @@ final class PipelineTestSupport {
         return new TestConfig(file, env, TributaryConfig.load(file, env));
     }
 
+    /**
+     * Settings of a test that reads from more than one MySQL server: checkpoints every second, and a
+     * status database of its own, because the rows it leaves there come from servers that are gone
+     * (another server's numbering), and other tests read the shared one through /status.
+     */
+    static Map<String, String> serverSwitchSettings(String statusDatabase) {
+        return Map.of("state.checkpoint-interval", "1s", "sink.clickhouse.status-database", statusDatabase);
+    }
+
     static Process startPipeline(Path config, Map<String, String> env, Path log) throws Exception {
         return startPipeline(config, env, log, java.util.List.of());
     }

@@ -21,12 +21,7 @@ import org.junit.jupiter.api.Test;
  * lacks the stored GTIDs: the source stops for good with the recovery. Following it converges.
  */
 class ServerSwitchIT {
-    /**
-     * Its own status database: the rows it leaves there come from servers that are gone (another
-     * server's numbering), and other tests read the shared one through /status.
-     */
-    private static final Map<String, String> SETTINGS = Map.of("state.checkpoint-interval", "1s",
-            "sink.clickhouse.status-database", "tributary_switch");
+    private static final Map<String, String> SETTINGS = PipelineTestSupport.serverSwitchSettings("tributary_switch");
 
     @Test
     void aSwitchedServerIsRefusedAndTheRecoveryConverges() throws Exception {

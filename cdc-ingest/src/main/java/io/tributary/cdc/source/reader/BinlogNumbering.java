@@ -48,10 +48,10 @@ final class BinlogNumbering {
      * restarts) when the stored position cannot be carried over.
      */
     static Reading resume(MySqlSourceConfig config, BinlogSplit split) {
-        if (split.offsetValue() == null) {
-            return new Reading(read(config).uuid(), split.epoch());
-        }
         Server server = read(config);
+        if (split.offsetValue() == null) {
+            return new Reading(server.uuid(), split.epoch());
+        }
         String where = "MySQL at " + config.host() + ":" + config.port();
         String file = SourceFailures.field(split.offsetValue(), "file");
         String position = SourceFailures.field(split.offsetValue(), "pos");
