@@ -12,6 +12,14 @@ public final class DebeziumProperties {
     private DebeziumProperties() {}
 
     public static Properties build(MySqlSourceConfig config, String engineId) {
+        return build(config, engineId, true);
+    }
+
+    /**
+     * With {@code dataSnapshot} false a new pipeline's Debezium reads only the tables' structure and
+     * streams: Tributary's parallel snapshot reads the rows.
+     */
+    public static Properties build(MySqlSourceConfig config, String engineId, boolean dataSnapshot) {
         Properties p = new Properties();
         p.setProperty("name", ENGINE_NAME);
         p.setProperty("connector.class", "io.debezium.connector.mysql.MySqlConnector");
@@ -34,7 +42,7 @@ public final class DebeziumProperties {
             p.setProperty("table.include.list", config.tables().stream()
                     .map(DebeziumProperties::quoteRegex).collect(Collectors.joining(",")));
         }
-        p.setProperty("snapshot.mode", "initial");
+        p.setProperty("snapshot.mode", dataSnapshot ? "initial" : "no_data");
         p.setProperty("snapshot.locking.mode", "minimal");
         p.setProperty("include.schema.changes", "true");
         p.setProperty("tombstones.on.delete", "false");

@@ -109,6 +109,24 @@ public final class RecordConverter {
         return ChangeEvent.replacing(database, table, op, position, ts == null ? 0 : ts, schema, values, before);
     }
 
+    /**
+     * A row Tributary's own snapshot read at {@code position}: {@code row} is the value Debezium's
+     * table schema made of the JDBC row, so the row converts exactly as Debezium's snapshot records do.
+     */
+    public ChangeEvent snapshotRow(String database, String table, Schema rowSchema, Schema keySchema,
+                                   Object[] fieldValues, SourcePosition position, long readAtMs) {
+        TableReader reader = reader(database, table, rowSchema, keySchema);
+        SourcePosition at = inEpoch(position);
+        List<ColumnSchema> columns = reader.schema().columns();
+        String[] values = new String[columns.size()];
+        for (int i = 0; i < values.length; i++) {
+            Field field = reader.fields()[i];
+            values[i] = checked(database, table, columns.get(i), text(database, table, columns.get(i), field.schema(),
+                    fieldValues[field.index()]), at);
+        }
+        return new ChangeEvent(database, table, ChangeEvent.Op.SNAPSHOT, at, readAtMs, reader.schema(), values);
+    }
+
     /** Identity of a row and key schema pair. */
     private record SchemaInstances(Schema row, Schema key) {
         @Override
@@ -157,17 +175,23 @@ public final class RecordConverter {
             Field field = reader.fields()[i];
             // Struct.get would turn an explicit NULL into the column's default value: only fields without one use it.
             Object value = reader.defaulted()[i] ? row.getWithoutDefault(field.name()) : row.get(field);
-            values[i] = text(database, table, column, field.schema(), value);
-            requireClickHouseRange(database, table, column, values[i], position);
-            if (values[i] == null && !column.nullable()) {
-                throw new IllegalStateException("Column " + database + "." + table + "." + column.name()
-                        + " is NOT NULL but the binlog row at " + position + " has no value for it"
-                        + " (an invalid or zero date under a permissive sql_mode?). Fix the row in MySQL (or make the column"
-                        + " NULL), then run ./tributary resync --config FILE " + database + "." + table
-                        + " (the table is parked until then).");
-            }
+            values[i] = checked(database, table, column, text(database, table, column, field.schema(), value), position);
         }
         return values;
+    }
+
+    /** The value, if ClickHouse can hold it and a NOT NULL column has one. */
+    private static String checked(String database, String table, ColumnSchema column, String value,
+                                  SourcePosition position) {
+        requireClickHouseRange(database, table, column, value, position);
+        if (value == null && !column.nullable()) {
+            throw new IllegalStateException("Column " + database + "." + table + "." + column.name()
+                    + " is NOT NULL but the " + (position.isSnapshot() ? "snapshot" : "binlog") + " row at " + position
+                    + " has no value for it (an invalid or zero date under a permissive sql_mode?). Fix the row in MySQL"
+                    + " (or make the column NULL), then run ./tributary resync --config FILE " + database + "." + table
+                    + " (the table is parked until then).");
+        }
+        return value;
     }
 
     /** ClickHouse's Date32 and DateTime64 hold 1900-01-01 .. 2299-12-31; MySQL allows 1000 .. 9999. */

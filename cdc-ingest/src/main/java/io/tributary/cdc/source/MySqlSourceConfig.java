@@ -9,7 +9,7 @@ import org.apache.flink.configuration.Configuration;
 /** The validated settings of one MySQL source; built from {@link MySqlSourceOptions}. */
 public record MySqlSourceConfig(String host, int port, String user, String password, List<String> databases,
                                 List<String> tables, long serverId, int queueCapacity, Duration heartbeatInterval,
-                                Duration pollInterval, MySqlSslMode sslMode)
+                                Duration pollInterval, MySqlSslMode sslMode, int snapshotThreads, long snapshotChunkRows)
         implements Serializable {
 
     public MySqlSourceConfig {
@@ -35,6 +35,14 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
             throw new IllegalArgumentException(MySqlSourceOptions.POLL_INTERVAL.key() + " must be positive, not " + pollInterval);
         }
         java.util.Objects.requireNonNull(sslMode, "sslMode");
+        if (snapshotThreads < 0 || snapshotThreads > 64) {
+            throw new IllegalArgumentException(MySqlSourceOptions.SNAPSHOT_THREADS.key() + " must be 0..64, not "
+                    + snapshotThreads);
+        }
+        if (snapshotChunkRows < 1) {
+            throw new IllegalArgumentException(MySqlSourceOptions.SNAPSHOT_CHUNK_ROWS.key() + " must be positive, not "
+                    + snapshotChunkRows);
+        }
         if (queueCapacity < 1) {
             throw new IllegalArgumentException(MySqlSourceOptions.QUEUE_CAPACITY.key() + " must be positive");
         }
@@ -46,7 +54,8 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
                 required(c, MySqlSourceOptions.DATABASES), c.get(MySqlSourceOptions.TABLES),
                 c.get(MySqlSourceOptions.SERVER_ID), c.get(MySqlSourceOptions.QUEUE_CAPACITY),
                 c.get(MySqlSourceOptions.HEARTBEAT_INTERVAL), c.get(MySqlSourceOptions.POLL_INTERVAL),
-                c.get(MySqlSourceOptions.SSL_MODE));
+                c.get(MySqlSourceOptions.SSL_MODE), c.get(MySqlSourceOptions.SNAPSHOT_THREADS),
+                c.get(MySqlSourceOptions.SNAPSHOT_CHUNK_ROWS));
     }
 
     private static <T> T required(Configuration c, ConfigOption<T> option) {

@@ -50,4 +50,15 @@ public final class MySqlSourceOptions {
             .enumType(MySqlSslMode.class).defaultValue(MySqlSslMode.PREFERRED)
             .withDescription("TLS on every MySQL connection (binlog, snapshot, queries): disabled, preferred (TLS when "
                     + "the server offers it) or required. The certificate is not verified.");
+
+    public static final ConfigOption<Integer> SNAPSHOT_THREADS = ConfigOptions.key("source.mysql.snapshot.threads")
+            .intType().defaultValue(2)
+            .withDescription("Threads reading the initial snapshot, each in its own read view opened at the same "
+                    + "binlog position under a global read lock held for a moment (needs RELOAD). 0: Debezium's "
+                    + "single-threaded snapshot instead (no RELOAD needed: it falls back to table locks).");
+
+    public static final ConfigOption<Long> SNAPSHOT_CHUNK_ROWS = ConfigOptions.key("source.mysql.snapshot.chunk-rows")
+            .longType().defaultValue(50_000L)
+            .withDescription("Rows per slice of the parallel snapshot, for tables with a single integer primary "
+                    + "key (sliced by key range from MySQL's row estimate); other tables are read in one slice.");
 }

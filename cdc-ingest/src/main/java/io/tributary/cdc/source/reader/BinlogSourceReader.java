@@ -58,6 +58,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private BinlogNumbering.Reading reading;
     private Map<String, ?> lastPartition;
     private Map<String, ?> lastOffset;
+    /** The initial snapshot while it runs; binlog records wait in the queue until it ends. */
+    private volatile ParallelSnapshot snapshot;
+    /** The snapshot's position P after it ended, until the binlog reaches it: records before P are in it already. */
+    private io.tributary.cdc.event.SourcePosition streamFrom;
 
     public BinlogSourceReader(MySqlSourceConfig config, SourceReaderContext context,
                               java.util.Set<String> replacedImageTables, TableControl control, boolean ddlBarrier) {
@@ -114,9 +118,14 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         EngineStateRegistry.register(engineId, engineState);
         LOG.info("Starting Debezium for {} from {}", config,
                 split.offsetValue() == null ? "a new snapshot" : "offset " + split.offsetValue());
+        snapshot = split.offsetValue() == null ? parallelSnapshot() : null;
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                .using(DebeziumProperties.build(config, engineId))
+                .using(DebeziumProperties.build(config, engineId, snapshot == null))
                 .using((success, message, error) -> {
+                    if (snapshot != null) {
+                        snapshot.debeziumFailed(error != null ? error
+                                : new IllegalStateException("Debezium stopped: " + message));
+                    }
                     if (!closing) {
                         enqueue(new QueuedRecord(null, null, null, new IllegalStateException(
                                 "Debezium stopped" + (message == null ? "" : ": " + message), error)));
@@ -132,9 +141,29 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         executor.execute(engine);
     }
 
+    /** The parallel snapshot of a new pipeline, or null: turned off, or no table to read yet. */
+    private ParallelSnapshot parallelSnapshot() {
+        if (config.snapshotThreads() == 0) {
+            return null;
+        }
+        try {
+            if (ParallelSnapshot.capturedTables(config).isEmpty()) {
+                return null;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Cannot list the tables to snapshot in " + config.databases() + ": "
+                    + e.getMessage(), e);
+        }
+        return new ParallelSnapshot(config, converter, this::wakeUp);
+    }
+
     private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
                              DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
+        ParallelSnapshot running = snapshot;
+        if (running != null) {
+            running.debeziumStarted();
+        }
         for (RecordChangeEvent<SourceRecord> r : records) {
             SourceRecord record = r.record();
             ChangeEvent event;
@@ -185,6 +214,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 return InputStatus.NOTHING_AVAILABLE;
             }
         }
+        if (snapshot != null) {
+            return emitSnapshot(output);
+        }
         if (parked.resyncing()) {
             // The binlog waits (Debezium blocks on the full queue) while the table's rows are handed out.
             return parked.emitResyncRows(output, MAX_RECORDS_PER_POLL)
@@ -197,6 +229,12 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             QueuedRecord r = queue.poll();
             if (r == null) {
                 return InputStatus.NOTHING_AVAILABLE;
+            }
+            if (streamFrom != null && r.failure() == null) {
+                if (beforeSnapshot(r)) {
+                    continue; // the snapshot's read views hold this change already
+                }
+                streamFrom = null;
             }
             if (r.failedTable() != null) {
                 parked.park(r.failedTable(), r.offset(), r.failure());
@@ -219,6 +257,59 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         return queue.isEmpty() ? InputStatus.NOTHING_AVAILABLE : InputStatus.MORE_AVAILABLE;
     }
 
+    /** Snapshot rows, handed out before any binlog record; at its end the binlog resumes from P. */
+    private InputStatus emitSnapshot(ReaderOutput<ChangeEvent> output) {
+        for (int i = 0; i < 8; i++) {
+            ParallelSnapshot.Batch batch = snapshot.poll();
+            if (batch == null) {
+                return InputStatus.NOTHING_AVAILABLE;
+            }
+            if (batch.failure() != null) {
+                if (batch.failedTable() == null || !parked.canPark()) {
+                    throw batch.failure();
+                }
+                parked.park(batch.failedTable(), snapshot.positionOffset(), batch.failure());
+                continue;
+            }
+            if (batch.last()) {
+                streamFrom = snapshot.position();
+                snapshot.close();
+                snapshot = null;
+                return InputStatus.MORE_AVAILABLE;
+            }
+            for (ChangeEvent event : batch.rows()) {
+                if (parked.passes(event)) {
+                    output.collect(event, event.sourceTimestampMs());
+                    snapshotProgress.snapshotRow(event.qualifiedTable());
+                }
+            }
+        }
+        return InputStatus.MORE_AVAILABLE;
+    }
+
+    /**
+     * A binlog record from before the snapshot's position P (Debezium started streaming at P', at or
+     * before P): its change is in the snapshot. A schema change there cannot be placed against rows
+     * read at P, so the snapshot is taken again (the checkpointed position is still "new pipeline").
+     */
+    private boolean beforeSnapshot(QueuedRecord r) {
+        Map<String, ?> offset = r.offset();
+        if (offset == null) {
+            return false;
+        }
+        Object snapshotFlag = offset.get("snapshot");
+        boolean before = snapshotFlag != null && !"false".equals(snapshotFlag.toString());
+        if (!before && offset.get("file") != null && offset.get("pos") != null) {
+            before = io.tributary.cdc.event.SourcePosition.snapshot((String) offset.get("file"),
+                    ((Number) offset.get("pos")).longValue()).compareTo(streamFrom) < 0;
+        }
+        if (before && r.event() != null && r.event().op() == ChangeEvent.Op.DDL) {
+            throw new IllegalStateException("A schema change (" + r.event().ddl() + ") ran on a captured database while "
+                    + "the snapshot opened its read views at " + streamFrom + "; the snapshot is taken again.");
+        }
+        return before;
+    }
+
     @Override
     public CompletableFuture<Void> isAvailable() {
         if (ddlBarrier != null && ddlBarrier.holding()) {
@@ -236,6 +327,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
 
     /** Rows of a running resync, or else binlog records or a resync to start. */
     private boolean readyNow() {
+        if (snapshot != null) {
+            return snapshot.hasData();
+        }
         return parked.resyncing() ? parked.resyncHasData() : !queue.isEmpty() || parked.resyncRequested();
     }
 
@@ -284,6 +378,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     public void close() throws Exception {
         closing = true;
         parked.close();
+        if (snapshot != null) {
+            snapshot.close();
+        }
         if (engine != null) {
             try {
                 engine.close();

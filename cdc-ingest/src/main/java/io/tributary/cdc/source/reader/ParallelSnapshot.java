@@ -1,0 +1,360 @@
+package io.tributary.cdc.source.reader;
+
+import io.debezium.connector.mysql.jdbc.MySqlConnection;
+import io.debezium.relational.Column;
+import io.debezium.relational.Table;
+import io.debezium.relational.TableId;
+import io.debezium.relational.TableSchema;
+import io.debezium.util.ColumnUtils;
+import io.tributary.cdc.debezium.DebeziumTables;
+import io.tributary.cdc.debezium.RecordConverter;
+import io.tributary.cdc.event.ChangeEvent;
+import io.tributary.cdc.event.SourcePosition;
+import io.tributary.cdc.source.MySqlRowEstimates;
+import io.tributary.cdc.source.MySqlSourceConfig;
+import io.tributary.cdc.source.MySqlSourceOptions;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The initial snapshot, read by several threads in primary-key slices ({@link SnapshotChunk}).
+ *
+ * <p>Consistency: Debezium starts without data ({@code snapshot.mode=no_data}) and streams from its
+ * position P'. Once its first record shows that P' is fixed, this class takes a global read lock
+ * for a moment, opens one consistent-snapshot transaction per thread, reads the binlog position P
+ * (at or after P') and releases the lock. Every thread therefore reads the database as of P, in
+ * parallel and without holding any lock. Its rows are versioned at P; the reader hands them out
+ * before any binlog change and then skips the binlog records before P, which the read views
+ * already contain.
+ */
+final class ParallelSnapshot implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ParallelSnapshot.class);
+    private static final int BATCH_ROWS = 512;
+    private static final int LOCK_WAIT_SECONDS = 10;
+
+    /** Rows for the reader, a table whose row cannot be converted, a failure of the whole snapshot, or the end. */
+    record Batch(List<ChangeEvent> rows, String failedTable, RuntimeException failure, boolean last) {
+        static Batch rows(List<ChangeEvent> rows) { return new Batch(rows, null, null, false); }
+    }
+
+    private final MySqlSourceConfig config;
+    private final RecordConverter converter;
+    private final Runnable onData;
+    private final BlockingQueue<Batch> batches;
+    private final CompletableFuture<Void> debeziumStarted = new CompletableFuture<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<MySqlConnection> connections = new ArrayList<>();
+    private final ConcurrentLinkedQueue<SnapshotChunk> chunks = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private final Thread coordinator;
+    private volatile boolean closing;
+    private volatile SourcePosition position;
+    private volatile Map<String, Object> positionOffset;
+    private DebeziumTables tables;
+    private long startedAtMs;
+
+    ParallelSnapshot(MySqlSourceConfig config, RecordConverter converter, Runnable onData) {
+        this.config = config;
+        this.converter = converter;
+        this.onData = onData;
+        this.batches = new ArrayBlockingQueue<>(Math.max(4, config.queueCapacity() / BATCH_ROWS));
+        this.coordinator = new Thread(this::run, "snapshot-" + config.host() + ":" + config.port());
+        coordinator.setDaemon(true);
+        coordinator.start();
+    }
+
+    /** Captured base tables that exist now, with MySQL's row estimates; empty: no snapshot to take. */
+    static Map<String, Long> capturedTables(MySqlSourceConfig config) throws SQLException {
+        try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl("&connectTimeout=10000"),
+                config.user(), config.password())) {
+            Map<String, Long> estimates = new java.util.HashMap<>(MySqlRowEstimates.read(c, config.databases()));
+            if (!config.tables().isEmpty()) {
+                estimates.keySet().retainAll(Set.copyOf(config.tables()));
+            }
+            return estimates;
+        }
+    }
+
+    /** Debezium sent its first record: its position is fixed, the read views may be opened. */
+    void debeziumStarted() {
+        debeziumStarted.complete(null);
+    }
+
+    /** Debezium stopped before or during the snapshot: the snapshot ends with its failure. */
+    void debeziumFailed(Throwable error) {
+        if (!debeziumStarted.completeExceptionally(error)) {
+            fail(error); // nothing could stream after the snapshot: stop it now rather than at its end
+        }
+    }
+
+    /** P as a Debezium offset ({@code file}, {@code pos}), for messages that name where a table was parked. */
+    Map<String, ?> positionOffset() {
+        return positionOffset;
+    }
+
+    /** P, once the read views are open; null before. */
+    SourcePosition position() {
+        return position;
+    }
+
+    /** The next batch, or null when none is ready. */
+    Batch poll() {
+        return batches.poll();
+    }
+
+    boolean hasData() {
+        return !batches.isEmpty();
+    }
+
+    private void run() {
+        try {
+            try {
+                debeziumStarted.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("Debezium stopped before the snapshot could start: "
+                        + e.getCause().getMessage(), e.getCause());
+            }
+            Map<String, Long> estimates = capturedTables(config);
+            tables = new DebeziumTables(config);
+            openReadViews(estimates.keySet());
+            planChunks(estimates);
+            startWorkers();
+        } catch (Throwable e) {
+            if (!closing) {
+                fail(e instanceof InterruptedException ? new IllegalStateException("snapshot interrupted", e) : e);
+            }
+        }
+    }
+
+    private void openReadViews(Set<String> captured) throws SQLException {
+        int threadCount = config.snapshotThreads();
+        try (MySqlConnection lock = tables.connect()) {
+            tables.prepare(lock);
+            // Connected (TLS and all) before the lock, so that writers wait only for the read views to open.
+            for (int i = 0; i < threadCount; i++) {
+                MySqlConnection c = tables.connect();
+                connections.add(c);
+                try (Statement view = c.connection().createStatement()) {
+                    view.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                }
+            }
+            Connection jdbc = lock.connection();
+            try (Statement st = jdbc.createStatement()) {
+                st.execute("SET SESSION lock_wait_timeout = " + LOCK_WAIT_SECONDS);
+                long lockedAt = System.currentTimeMillis();
+                try {
+                    st.execute("FLUSH TABLES WITH READ LOCK");
+                } catch (SQLException e) {
+                    throw new IllegalStateException("The parallel snapshot needs a global read lock for a moment (FLUSH "
+                            + "TABLES WITH READ LOCK) and could not take it: " + e.getMessage() + ". Grant RELOAD to "
+                            + config.user() + ", or set " + MySqlSourceOptions.SNAPSHOT_THREADS.key() + ": 0 to use "
+                            + "Debezium's single-threaded snapshot with table locks.", e);
+                }
+                try {
+                    for (MySqlConnection c : connections) {
+                        try (Statement view = c.connection().createStatement()) {
+                            view.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+                        }
+                    }
+                    position = binlogPosition(lock);
+                    positionOffset = lastPositionRead;
+                    List<TableId> ids = captured.stream().map(t -> new TableId(t.substring(0, t.indexOf('.')), null,
+                            t.substring(t.indexOf('.') + 1))).sorted().toList();
+                    // Under the lock, so that the structure read is the one of the read views.
+                    tables.load(lock, ids);
+                } finally {
+                    st.execute("UNLOCK TABLES");
+                }
+                startedAtMs = System.currentTimeMillis();
+                LOG.info("Snapshot of {} table(s) at {} by {} thread(s): read views opened under a global read lock "
+                        + "held {} ms", captured.size(), position, threadCount, startedAtMs - lockedAt);
+            }
+        }
+    }
+
+    private Map<String, Object> lastPositionRead;
+
+    private SourcePosition binlogPosition(MySqlConnection connection) throws SQLException {
+        try (Statement st = connection.connection().createStatement();
+             ResultSet rs = st.executeQuery(connection.binaryLogStatusStatement())) {
+            if (!rs.next()) {
+                throw new IllegalStateException("MySQL returned no binlog position: is the binlog on (log_bin)?");
+            }
+            lastPositionRead = Map.of("file", rs.getString(1), "pos", rs.getLong(2));
+            return SourcePosition.snapshot(rs.getString(1), rs.getLong(2));
+        }
+    }
+
+    private void planChunks(Map<String, Long> estimates) throws SQLException {
+        List<String> ordered = new ArrayList<>(estimates.keySet());
+        // Largest first: the slices of a big table keep every thread busy while the small ones fill gaps.
+        ordered.sort(Comparator.comparing((String t) -> -estimates.get(t)).thenComparing(t -> t));
+        MySqlConnection first = connections.get(0);
+        for (String name : ordered) {
+            TableId id = new TableId(name.substring(0, name.indexOf('.')), null, name.substring(name.indexOf('.') + 1));
+            Table table = tables.table(id);
+            String key = integerKey(table);
+            List<SnapshotChunk> split;
+            if (key == null) {
+                split = List.of(SnapshotChunk.whole(id.catalog(), id.table()));
+            } else {
+                BigInteger[] range = keyRange(first, id, key);
+                split = SnapshotChunk.split(id.catalog(), id.table(), key, range[0], range[1], estimates.get(name),
+                        config.snapshotChunkRows());
+            }
+            chunks.addAll(split);
+        }
+    }
+
+    /** The single primary-key column when it is an integer, else null (the table is read in one slice). */
+    private static String integerKey(Table table) {
+        List<Column> key = table.primaryKeyColumns();
+        if (key.size() != 1) {
+            return null;
+        }
+        return switch (key.get(0).jdbcType()) {
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> key.get(0).name();
+            default -> null;
+        };
+    }
+
+    private static BigInteger[] keyRange(MySqlConnection connection, TableId id, String key) throws SQLException {
+        String column = connection.quoteIdentifier(key);
+        try (Statement st = connection.connection().createStatement();
+             ResultSet rs = st.executeQuery("SELECT MIN(" + column + "), MAX(" + column + ") FROM "
+                     + connection.quotedTableIdString(id))) {
+            rs.next();
+            String min = rs.getString(1);
+            String max = rs.getString(2);
+            return new BigInteger[] {min == null ? null : new BigInteger(min), max == null ? null : new BigInteger(max)};
+        }
+    }
+
+    private void startWorkers() {
+        running.set(connections.size());
+        for (int i = 0; i < connections.size(); i++) {
+            MySqlConnection connection = connections.get(i);
+            Thread t = new Thread(() -> work(connection), "snapshot-reader-" + i);
+            t.setDaemon(true);
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    private void work(MySqlConnection connection) {
+        try {
+            SnapshotChunk chunk;
+            while (!closing && (chunk = chunks.poll()) != null) {
+                read(connection, chunk);
+            }
+            connection.connection().commit();
+        } catch (Throwable e) {
+            if (!closing) {
+                fail(e);
+            }
+            return;
+        }
+        if (running.decrementAndGet() == 0 && !closing) {
+            put(new Batch(List.of(), null, null, true));
+            LOG.info("Snapshot at {} read in {} ms", position, System.currentTimeMillis() - startedAtMs);
+        }
+    }
+
+    private void read(MySqlConnection connection, SnapshotChunk chunk) throws SQLException {
+        TableId id = new TableId(chunk.database(), null, chunk.table());
+        Table table = tables.table(id);
+        DebeziumTables.RowConverter rows = tables.rowConverter(id);
+        TableSchema schema = rows.tableSchema();
+        long readAtMs = System.currentTimeMillis();
+        try (Statement st = connection.connection().createStatement(ResultSet.TYPE_FORWARD_ONLY,
+                ResultSet.CONCUR_READ_ONLY)) {
+            st.setFetchSize(Integer.MIN_VALUE); // stream rows instead of loading the slice into memory
+            try (ResultSet rs = st.executeQuery("SELECT * FROM " + connection.quotedTableIdString(id)
+                    + chunk.where(connection::quoteIdentifier))) {
+                ColumnUtils.ColumnArray columns = ColumnUtils.toArray(rs, table);
+                List<ChangeEvent> batch = new ArrayList<>(BATCH_ROWS);
+                while (rs.next()) {
+                    if (closing) {
+                        return;
+                    }
+                    ChangeEvent event;
+                    try {
+                        Object[] values = rows.values(connection.rowToArray(table, rs, columns));
+                        event = converter.snapshotRow(chunk.database(), chunk.table(), schema.valueSchema(),
+                                schema.keySchema(), values, position, readAtMs);
+                    } catch (RuntimeException e) {
+                        put(batch);
+                        put(new Batch(null, chunk.qualifiedTable(), e, false));
+                        return; // the table is parked; its other slices' rows are dropped by the reader
+                    }
+                    batch.add(event);
+                    if (batch.size() == BATCH_ROWS) {
+                        put(batch);
+                        batch = new ArrayList<>(BATCH_ROWS);
+                    }
+                }
+                put(batch);
+            }
+        }
+    }
+
+    private void put(List<ChangeEvent> rows) {
+        if (!rows.isEmpty()) {
+            put(Batch.rows(rows));
+        }
+    }
+
+    private void put(Batch batch) {
+        try {
+            batches.put(batch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("snapshot interrupted", e);
+        }
+        onData.run();
+    }
+
+    private void fail(Throwable e) {
+        if (closing) {
+            return;
+        }
+        RuntimeException failure = e instanceof RuntimeException r ? r
+                : new IllegalStateException("Snapshot failed: " + e.getMessage(), e);
+        batches.clear(); // the failure must reach the reader even if the queue was full
+        batches.offer(new Batch(null, null, failure, false));
+        onData.run();
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        coordinator.interrupt();
+        threads.forEach(Thread::interrupt);
+        for (MySqlConnection c : connections) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("Closing a snapshot connection: {}", e.getMessage());
+            }
+        }
+        if (tables != null) {
+            tables.close();
+        }
+    }
+}
