@@ -69,7 +69,7 @@ public final class TributaryConfig {
             MySqlSourceOptions.HOST, MySqlSourceOptions.PORT, MySqlSourceOptions.USER, MySqlSourceOptions.PASSWORD,
             MySqlSourceOptions.DATABASES, MySqlSourceOptions.TABLES, MySqlSourceOptions.SERVER_ID,
             MySqlSourceOptions.QUEUE_CAPACITY, MySqlSourceOptions.HEARTBEAT_INTERVAL, MySqlSourceOptions.POLL_INTERVAL,
-            MySqlSourceOptions.SSL_MODE, MySqlSourceOptions.SNAPSHOT_THREADS, MySqlSourceOptions.SNAPSHOT_CHUNK_ROWS,
+            MySqlSourceOptions.SSL_MODE, MySqlSourceOptions.SNAPSHOT_READER, MySqlSourceOptions.SNAPSHOT_THREADS, MySqlSourceOptions.SNAPSHOT_CHUNK_ROWS,
             ClickHouseSinkOptions.URL, ClickHouseSinkOptions.USER, ClickHouseSinkOptions.PASSWORD,
             ClickHouseSinkOptions.DATABASE, ClickHouseSinkOptions.STATUS_DATABASE, ClickHouseSinkOptions.BATCH_SIZE,
             ClickHouseSinkOptions.FLUSH_INTERVAL, ClickHouseSinkOptions.MAX_RETRIES, ClickHouseSinkOptions.RETRY_BACKOFF,

@@ -48,7 +48,8 @@ class SnapshotUnderWritesIT {
         PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS snapw");
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "snapshot-writes-");
         PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "snapw", "snapw",
-                Map.of("sink.clickhouse.status-database", "tributary_snapw", "source.mysql.snapshot.chunk-rows", "20000"));
+                Map.of("sink.clickhouse.status-database", "tributary_snapw", "source.mysql.snapshot.chunk-rows", "20000",
+                        "source.mysql.snapshot.threads", "2"));
         Path log = dir.resolve("run.log");
 
         AtomicBoolean stop = new AtomicBoolean();

@@ -9,7 +9,8 @@ import org.apache.flink.configuration.Configuration;
 /** The validated settings of one MySQL source; built from {@link MySqlSourceOptions}. */
 public record MySqlSourceConfig(String host, int port, String user, String password, List<String> databases,
                                 List<String> tables, long serverId, int queueCapacity, Duration heartbeatInterval,
-                                Duration pollInterval, MySqlSslMode sslMode, int snapshotThreads, long snapshotChunkRows)
+                                Duration pollInterval, MySqlSslMode sslMode, MySqlSnapshotReader snapshotReader,
+                                int snapshotThreads, long snapshotChunkRows)
         implements Serializable {
 
     public MySqlSourceConfig {
@@ -35,6 +36,7 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
             throw new IllegalArgumentException(MySqlSourceOptions.POLL_INTERVAL.key() + " must be positive, not " + pollInterval);
         }
         java.util.Objects.requireNonNull(sslMode, "sslMode");
+        java.util.Objects.requireNonNull(snapshotReader, "snapshotReader");
         if (snapshotThreads < 0 || snapshotThreads > 64) {
             throw new IllegalArgumentException(MySqlSourceOptions.SNAPSHOT_THREADS.key() + " must be 0..64, not "
                     + snapshotThreads);
@@ -54,8 +56,14 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
                 required(c, MySqlSourceOptions.DATABASES), c.get(MySqlSourceOptions.TABLES),
                 c.get(MySqlSourceOptions.SERVER_ID), c.get(MySqlSourceOptions.QUEUE_CAPACITY),
                 c.get(MySqlSourceOptions.HEARTBEAT_INTERVAL), c.get(MySqlSourceOptions.POLL_INTERVAL),
-                c.get(MySqlSourceOptions.SSL_MODE), c.get(MySqlSourceOptions.SNAPSHOT_THREADS),
+                c.get(MySqlSourceOptions.SSL_MODE), c.get(MySqlSourceOptions.SNAPSHOT_READER),
+                c.get(MySqlSourceOptions.SNAPSHOT_THREADS),
                 c.get(MySqlSourceOptions.SNAPSHOT_CHUNK_ROWS));
+    }
+
+    /** The snapshot reader's thread count on this machine: as configured, or half its cores (at least 1). */
+    public int snapshotThreadsHere() {
+        return snapshotThreads > 0 ? snapshotThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     private static <T> T required(Configuration c, ConfigOption<T> option) {

@@ -51,11 +51,17 @@ public final class MySqlSourceOptions {
             .withDescription("TLS on every MySQL connection (binlog, snapshot, queries): disabled, preferred (TLS when "
                     + "the server offers it) or required. The certificate is not verified.");
 
+    public static final ConfigOption<MySqlSnapshotReader> SNAPSHOT_READER = ConfigOptions.key("source.mysql.snapshot.reader")
+            .enumType(MySqlSnapshotReader.class).defaultValue(MySqlSnapshotReader.TRIBUTARY)
+            .withDescription("Who reads a new pipeline's snapshot: tributary (parallel, read views opened at one binlog "
+                    + "position under a global read lock held for a moment, needs RELOAD) or debezium (Debezium's own "
+                    + "single-threaded snapshot, slower, falls back to table locks without RELOAD).");
+
     public static final ConfigOption<Integer> SNAPSHOT_THREADS = ConfigOptions.key("source.mysql.snapshot.threads")
-            .intType().defaultValue(2)
-            .withDescription("Threads reading the initial snapshot, each in its own read view opened at the same "
-                    + "binlog position under a global read lock held for a moment (needs RELOAD). 0: Debezium's "
-                    + "single-threaded snapshot instead (no RELOAD needed: it falls back to table locks).");
+            .intType().defaultValue(0)
+            .withDescription("Threads of Tributary's snapshot reader, each in its own read view at the same binlog "
+                    + "position. 0: half the cores of the machine that reads, at least 1 (the reader shares the cores "
+                    + "with the rest of the job).");
 
     public static final ConfigOption<Long> SNAPSHOT_CHUNK_ROWS = ConfigOptions.key("source.mysql.snapshot.chunk-rows")
             .longType().defaultValue(50_000L)

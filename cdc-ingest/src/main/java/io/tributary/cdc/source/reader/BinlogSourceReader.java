@@ -143,7 +143,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
 
     /** The parallel snapshot of a new pipeline, or null: turned off, or no table to read yet. */
     private ParallelSnapshot parallelSnapshot() {
-        if (config.snapshotThreads() == 0) {
+        if (config.snapshotReader() == io.tributary.cdc.source.MySqlSnapshotReader.DEBEZIUM) {
             return null;
         }
         try {

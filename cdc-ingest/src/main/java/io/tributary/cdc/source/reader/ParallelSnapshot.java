@@ -143,7 +143,7 @@ final class ParallelSnapshot implements AutoCloseable {
     }
 
     private void openReadViews(Set<String> captured) throws SQLException {
-        int threadCount = config.snapshotThreads();
+        int threadCount = config.snapshotThreadsHere();
         try (MySqlConnection lock = tables.connect()) {
             tables.prepare(lock);
             // Connected (TLS and all) before the lock, so that writers wait only for the read views to open.
@@ -163,7 +163,7 @@ final class ParallelSnapshot implements AutoCloseable {
                 } catch (SQLException e) {
                     throw new IllegalStateException("The parallel snapshot needs a global read lock for a moment (FLUSH "
                             + "TABLES WITH READ LOCK) and could not take it: " + e.getMessage() + ". Grant RELOAD to "
-                            + config.user() + ", or set " + MySqlSourceOptions.SNAPSHOT_THREADS.key() + ": 0 to use "
+                            + config.user() + ", or set " + MySqlSourceOptions.SNAPSHOT_READER.key() + ": debezium to use "
                             + "Debezium's single-threaded snapshot with table locks.", e);
                 }
                 try {
