@@ -83,6 +83,93 @@ class SnapshotUnderWritesIT {
         }
     }
 
+    /**
+     * Heavy writes behind a snapshot: Debezium's binlog connection waits unread while the rows are
+     * handed out, and MySQL drops it then (here: KILL of its dump thread in the middle of the
+     * snapshot, as a server restart or net_write_timeout would). Debezium reconnects once the
+     * snapshot ended. Every change must arrive once.
+     */
+    @Test
+    void binlogConnectionDroppedDuringSnapshotEndsEqual() throws Exception {
+        MySqlServer mysql = SharedServers.mysql();
+        ClickHouseServer clickhouse = SharedServers.clickhouse();
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, ""); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS snapdrop");
+            st.execute("CREATE DATABASE snapdrop");
+            st.execute("CREATE TABLE snapdrop.items (id INT PRIMARY KEY, v VARCHAR(250), n INT)");
+            st.execute("CREATE TABLE snapdrop.notes (note VARCHAR(40), n INT)");
+            st.execute("SET SESSION cte_max_recursion_depth = 2000000");
+            st.execute("INSERT INTO snapdrop.items WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq "
+                    + "WHERE i < 2000000) SELECT i, CONCAT('item ', i), i FROM seq");
+        }
+        PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS snapdrop");
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "snapshot-drop-");
+        PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "snapdrop",
+                "snapdrop", Map.of("sink.clickhouse.status-database", "tributary_snapdrop"));
+        Path log = dir.resolve("run.log");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong statements = new AtomicLong();
+        AtomicReference<Throwable> writerFailure = new AtomicReference<>();
+        Thread writer = new Thread(() -> writeBulk(mysql, stop, statements, writerFailure), "bulk-writer");
+        Process pipeline = null;
+        try {
+            pipeline = PipelineTestSupport.startPipeline(setup.file(), setup.env(), log);
+            awaitLogLine(log, "read views opened under a global read lock", 180);
+            writer.start();
+            awaitStatements(statements, 8); // 40,000 row changes: more than the queues between binlog and job hold
+            assertThat(Files.readString(log)).as("still snapshotting").doesNotContain("ParallelSnapshot - Snapshot at ");
+            assertThat(killBinlogDumps(mysql)).as("binlog dump threads killed").isPositive();
+            awaitLogLine(log, "ParallelSnapshot - Snapshot at ", 180);
+            awaitStatements(statements, statements.get() + 20);
+            stop.set(true);
+            writer.join(30_000);
+            assertThat(writerFailure.get()).isNull();
+            PipelineTestSupport.awaitEqual(setup.conf(), 300);
+            assertThat(Files.readString(log).split("INFO: Connected to ", -1).length - 1)
+                    .as("Debezium's binlog client connected again after the kill").isGreaterThanOrEqualTo(2);
+        } finally {
+            stop.set(true);
+            writer.join(30_000);
+            if (pipeline != null) {
+                pipeline.destroy();
+                pipeline.waitFor(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** 5,000-row UPDATEs, and inserts into the keyless table. */
+    private static void writeBulk(MySqlServer mysql, AtomicBoolean stop, AtomicLong statements,
+                                  AtomicReference<Throwable> failure) {
+        Random random = new Random(7);
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "snapdrop"); Statement st = c.createStatement()) {
+            while (!stop.get()) {
+                int from = 1 + random.nextInt(1_995_000);
+                st.executeUpdate("UPDATE items SET n = n + 1 WHERE id BETWEEN " + from + " AND " + (from + 4999));
+                st.executeUpdate("INSERT INTO notes VALUES ('bulk', " + random.nextInt(7) + ")");
+                statements.incrementAndGet();
+            }
+        } catch (Throwable e) {
+            failure.set(e);
+        }
+    }
+
+    private static int killBinlogDumps(MySqlServer mysql) throws Exception {
+        int killed = 0;
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, ""); Statement st = c.createStatement()) {
+            java.util.List<Long> ids = new java.util.ArrayList<>();
+            try (var rs = st.executeQuery("SELECT id FROM information_schema.processlist WHERE command LIKE 'Binlog Dump%'")) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            for (long id : ids) {
+                st.execute("KILL " + id);
+                killed++;
+            }
+        }
+        return killed;
+    }
+
     /** Single-row changes in every table (updates, inserts at both ends of the key range, deletes), and some transactions. */
     private static void write(MySqlServer mysql, AtomicBoolean stop, AtomicLong statements,
                               AtomicReference<Throwable> failure) {

@@ -47,6 +47,7 @@ final class ParallelSnapshot implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ParallelSnapshot.class);
     private static final int BATCH_ROWS = 512;
     private static final int LOCK_WAIT_SECONDS = 10;
+    private static final int NET_WRITE_TIMEOUT_SECONDS = 3600;
 
     /** Rows for the reader, a table whose row cannot be converted, a failure of the whole snapshot, or the end. */
     record Batch(List<ChangeEvent> rows, String failedTable, RuntimeException failure, boolean last) {
@@ -152,6 +153,9 @@ final class ParallelSnapshot implements AutoCloseable {
                 connections.add(c);
                 try (Statement view = c.connection().createStatement()) {
                     view.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                    // The reader waits while ClickHouse is slow or down (back-pressure); MySQL would drop a result
+                    // it cannot send within net_write_timeout (60 s by default) and the snapshot would start over.
+                    view.execute("SET SESSION net_write_timeout = " + NET_WRITE_TIMEOUT_SECONDS);
                 }
             }
             Connection jdbc = lock.connection();
