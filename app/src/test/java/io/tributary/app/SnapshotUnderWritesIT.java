@@ -31,54 +31,34 @@ class SnapshotUnderWritesIT {
     void snapshotWhileWritingEndsEqual() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
-        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, ""); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS snapw");
-            st.execute("CREATE DATABASE snapw");
-            st.execute("CREATE TABLE snapw.items (id INT PRIMARY KEY, v VARCHAR(40), n INT)");
-            st.execute("CREATE TABLE snapw.pairs (a INT, b INT, v INT, PRIMARY KEY (a, b))");
-            st.execute("CREATE TABLE snapw.notes (note VARCHAR(40), n INT)");
-            st.execute("SET SESSION cte_max_recursion_depth = 1000000");
-            st.execute("INSERT INTO snapw.items WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq "
-                    + "WHERE i < " + ROWS + ") SELECT i, CONCAT('item ', i), i FROM seq");
-            st.execute("INSERT INTO snapw.pairs WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq "
-                    + "WHERE i < 20000) SELECT i DIV 100, i MOD 100, i FROM seq");
-            st.execute("INSERT INTO snapw.notes WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq "
-                    + "WHERE i < 10000) SELECT CONCAT('note ', i MOD 500), i MOD 7 FROM seq");
-        }
-        PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS snapw");
+        createDatabase(mysql, clickhouse, "snapw",
+                "CREATE TABLE items (id INT PRIMARY KEY, v VARCHAR(40), n INT)",
+                "CREATE TABLE pairs (a INT, b INT, v INT, PRIMARY KEY (a, b))",
+                "CREATE TABLE notes (note VARCHAR(40), n INT)",
+                "INSERT INTO items WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < " + ROWS
+                        + ") SELECT i, CONCAT('item ', i), i FROM seq",
+                "INSERT INTO pairs WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 20000) "
+                        + "SELECT i DIV 100, i MOD 100, i FROM seq",
+                "INSERT INTO notes WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 10000) "
+                        + "SELECT CONCAT('note ', i MOD 500), i MOD 7 FROM seq");
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "snapshot-writes-");
         PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "snapw", "snapw",
                 Map.of("sink.clickhouse.status-database", "tributary_snapw", "source.mysql.snapshot.chunk-rows", "20000",
                         "source.mysql.snapshot.threads", "2"));
         Path log = dir.resolve("run.log");
-
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong statements = new AtomicLong();
-        AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-        Thread writer = new Thread(() -> write(mysql, stop, statements, writerFailure), "snapshot-writer");
-        writer.start();
-        Process pipeline = null;
-        try {
-            awaitStatements(statements, 200);
-            long beforeStart = statements.get();
-            pipeline = PipelineTestSupport.startPipeline(setup.file(), setup.env(), log);
-            awaitLogLine(log, "ParallelSnapshot - Snapshot at ", 180);
-            long atSnapshotEnd = statements.get();
-            awaitStatements(statements, atSnapshotEnd + 500);
-            stop.set(true);
-            writer.join(30_000);
-            assertThat(writerFailure.get()).isNull();
-            assertThat(atSnapshotEnd - beforeStart).as("writes while the pipeline started and snapshotted")
-                    .isGreaterThan(1000);
-            String runLog = Files.readString(log);
-            assertThat(runLog).contains("Snapshot of 3 table(s)").contains("by 2 thread(s)");
-            PipelineTestSupport.awaitEqual(setup.conf(), 240);
-        } finally {
-            stop.set(true);
-            writer.join(30_000);
-            if (pipeline != null) {
-                pipeline.destroy();
-                pipeline.waitFor(60, TimeUnit.SECONDS);
+        try (Writer writer = new Writer(mysql, "snapw", SnapshotUnderWritesIT::changeEveryTable)) {
+            writer.start();
+            writer.awaitStatements(200);
+            long beforeStart = writer.statements();
+            try (Pipeline pipeline = new Pipeline(setup, log)) {
+                awaitLogLine(log, "ParallelSnapshot - Snapshot at ", 180);
+                long atSnapshotEnd = writer.statements();
+                writer.awaitStatements(atSnapshotEnd + 500);
+                writer.close();
+                assertThat(atSnapshotEnd - beforeStart).as("writes while the pipeline started and snapshotted")
+                        .isGreaterThan(1000);
+                assertThat(Files.readString(log)).contains("Snapshot of 3 table(s)").contains("by 2 thread(s)");
+                PipelineTestSupport.awaitEqual(setup.conf(), 240);
             }
         }
     }
@@ -93,63 +73,107 @@ class SnapshotUnderWritesIT {
     void binlogConnectionDroppedDuringSnapshotEndsEqual() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
-        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, ""); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS snapdrop");
-            st.execute("CREATE DATABASE snapdrop");
-            st.execute("CREATE TABLE snapdrop.items (id INT PRIMARY KEY, v VARCHAR(250), n INT)");
-            st.execute("CREATE TABLE snapdrop.notes (note VARCHAR(40), n INT)");
-            st.execute("SET SESSION cte_max_recursion_depth = 2000000");
-            st.execute("INSERT INTO snapdrop.items WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq "
-                    + "WHERE i < 2000000) SELECT i, CONCAT('item ', i), i FROM seq");
-        }
-        PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS snapdrop");
+        createDatabase(mysql, clickhouse, "snapdrop",
+                "CREATE TABLE items (id INT PRIMARY KEY, v VARCHAR(250), n INT)",
+                "CREATE TABLE notes (note VARCHAR(40), n INT)",
+                "INSERT INTO items WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 2000000) "
+                        + "SELECT i, CONCAT('item ', i), i FROM seq");
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "snapshot-drop-");
         PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "snapdrop",
                 "snapdrop", Map.of("sink.clickhouse.status-database", "tributary_snapdrop"));
         Path log = dir.resolve("run.log");
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong statements = new AtomicLong();
-        AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-        Thread writer = new Thread(() -> writeBulk(mysql, stop, statements, writerFailure), "bulk-writer");
-        Process pipeline = null;
-        try {
-            pipeline = PipelineTestSupport.startPipeline(setup.file(), setup.env(), log);
+        try (Writer writer = new Writer(mysql, "snapdrop", SnapshotUnderWritesIT::updateInBulk);
+             Pipeline pipeline = new Pipeline(setup, log)) {
             awaitLogLine(log, "read views opened under a global read lock", 180);
             writer.start();
-            awaitStatements(statements, 8); // 40,000 row changes: more than the queues between binlog and job hold
+            writer.awaitStatements(8); // 40,000 row changes: more than the queues between binlog and job hold
             assertThat(Files.readString(log)).as("still snapshotting").doesNotContain("ParallelSnapshot - Snapshot at ");
             assertThat(killBinlogDumps(mysql)).as("binlog dump threads killed").isPositive();
             awaitLogLine(log, "ParallelSnapshot - Snapshot at ", 180);
-            awaitStatements(statements, statements.get() + 20);
-            stop.set(true);
-            writer.join(30_000);
-            assertThat(writerFailure.get()).isNull();
+            writer.awaitStatements(writer.statements() + 20);
+            writer.close();
             PipelineTestSupport.awaitEqual(setup.conf(), 300);
             assertThat(Files.readString(log).split("INFO: Connected to ", -1).length - 1)
                     .as("Debezium's binlog client connected again after the kill").isGreaterThanOrEqualTo(2);
-        } finally {
-            stop.set(true);
-            writer.join(30_000);
-            if (pipeline != null) {
-                pipeline.destroy();
-                pipeline.waitFor(60, TimeUnit.SECONDS);
-            }
         }
     }
 
-    /** 5,000-row UPDATEs, and inserts into the keyless table. */
-    private static void writeBulk(MySqlServer mysql, AtomicBoolean stop, AtomicLong statements,
-                                  AtomicReference<Throwable> failure) {
-        Random random = new Random(7);
-        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "snapdrop"); Statement st = c.createStatement()) {
-            while (!stop.get()) {
-                int from = 1 + random.nextInt(1_995_000);
-                st.executeUpdate("UPDATE items SET n = n + 1 WHERE id BETWEEN " + from + " AND " + (from + 4999));
-                st.executeUpdate("INSERT INTO notes VALUES ('bulk', " + random.nextInt(7) + ")");
-                statements.incrementAndGet();
+    /** A fresh database {@code db} in MySQL (the statements run in it) and none of that name in ClickHouse. */
+    private static void createDatabase(MySqlServer mysql, ClickHouseServer clickhouse, String db, String... statements)
+            throws Exception {
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, ""); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + db);
+            st.execute("CREATE DATABASE " + db);
+            st.execute("USE " + db);
+            st.execute("SET SESSION cte_max_recursion_depth = 2000000");
+            for (String statement : statements) {
+                st.execute(statement);
             }
-        } catch (Throwable e) {
-            failure.set(e);
+        }
+        PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS " + db);
+    }
+
+    /** One change, made by {@link Writer} again and again. */
+    private interface Change {
+        void make(Connection connection, Statement statement, Random random) throws Exception;
+    }
+
+    /** Makes changes on its own connection until closed; close fails with what stopped it. */
+    private static final class Writer implements AutoCloseable {
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicLong statements = new AtomicLong();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final Thread thread;
+
+        Writer(MySqlServer mysql, String db, Change change) {
+            thread = new Thread(() -> {
+                Random random = new Random(42);
+                try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, db); Statement st = c.createStatement()) {
+                    while (!stop.get()) {
+                        change.make(c, st, random);
+                        statements.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }, "writer-" + db);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        long statements() {
+            return statements.get();
+        }
+
+        void awaitStatements(long atLeast) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (statements.get() < atLeast && failure.get() == null && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join(30_000);
+            assertThat(failure.get()).as("the writer's failure").isNull();
+        }
+    }
+
+    /** The pipeline as a process, stopped on close. */
+    private static final class Pipeline implements AutoCloseable {
+        private final Process process;
+
+        Pipeline(PipelineTestSupport.TestConfig setup, Path log) throws Exception {
+            process = PipelineTestSupport.startPipeline(setup.file(), setup.env(), log);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            process.waitFor(60, TimeUnit.SECONDS);
         }
     }
 
@@ -170,42 +194,33 @@ class SnapshotUnderWritesIT {
         return killed;
     }
 
-    /** Single-row changes in every table (updates, inserts at both ends of the key range, deletes), and some transactions. */
-    private static void write(MySqlServer mysql, AtomicBoolean stop, AtomicLong statements,
-                              AtomicReference<Throwable> failure) {
-        Random random = new Random(42);
-        int nextHigh = ROWS + 1;
-        int nextLow = 0;
-        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "snapw"); Statement st = c.createStatement()) {
-            while (!stop.get()) {
-                int id = 1 + random.nextInt(ROWS);
-                switch (random.nextInt(7)) {
-                    case 0 -> st.executeUpdate("UPDATE items SET v = 'changed', n = n + 1 WHERE id = " + id);
-                    case 1 -> st.executeUpdate("INSERT INTO items VALUES (" + nextHigh++ + ", 'new high', 1)");
-                    case 2 -> st.executeUpdate("INSERT INTO items VALUES (" + nextLow-- + ", 'new low', 2)");
-                    case 3 -> st.executeUpdate("DELETE FROM items WHERE id = " + id);
-                    case 4 -> st.executeUpdate("UPDATE pairs SET v = v + 1 WHERE a = " + random.nextInt(200)
-                            + " AND b = " + random.nextInt(100));
-                    case 5 -> st.executeUpdate("INSERT INTO notes VALUES ('during snapshot', " + random.nextInt(7) + ")");
-                    default -> {
-                        c.setAutoCommit(false);
-                        st.executeUpdate("UPDATE notes SET n = n + 10 WHERE note = 'note " + random.nextInt(500) + "'");
-                        st.executeUpdate("UPDATE items SET n = -n WHERE id BETWEEN " + id + " AND " + (id + 50));
-                        c.commit();
-                        c.setAutoCommit(true);
-                    }
-                }
-                statements.incrementAndGet();
-            }
-        } catch (Throwable e) {
-            failure.set(e);
-        }
+    /** 5,000-row UPDATEs, and inserts into the keyless table. */
+    private static void updateInBulk(Connection c, Statement st, Random random) throws Exception {
+        int from = 1 + random.nextInt(1_995_000);
+        st.executeUpdate("UPDATE items SET n = n + 1 WHERE id BETWEEN " + from + " AND " + (from + 4999));
+        st.executeUpdate("INSERT INTO notes VALUES ('bulk', " + random.nextInt(7) + ")");
     }
 
-    private static void awaitStatements(AtomicLong statements, long atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (statements.get() < atLeast && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+    /** Single-row changes in every table (updates, inserts at both ends of the key range, deletes), and some transactions. */
+    private static void changeEveryTable(Connection c, Statement st, Random random) throws Exception {
+        int id = 1 + random.nextInt(ROWS);
+        switch (random.nextInt(7)) {
+            case 0 -> st.executeUpdate("UPDATE items SET v = 'changed', n = n + 1 WHERE id = " + id);
+            case 1 -> st.executeUpdate("INSERT INTO items VALUES (" + (ROWS + 1 + random.nextInt(1_000_000))
+                    + ", 'new high', 1) ON DUPLICATE KEY UPDATE n = n + 1");
+            case 2 -> st.executeUpdate("INSERT INTO items VALUES (" + (-random.nextInt(1_000_000))
+                    + ", 'new low', 2) ON DUPLICATE KEY UPDATE n = n + 1");
+            case 3 -> st.executeUpdate("DELETE FROM items WHERE id = " + id);
+            case 4 -> st.executeUpdate("UPDATE pairs SET v = v + 1 WHERE a = " + random.nextInt(200)
+                    + " AND b = " + random.nextInt(100));
+            case 5 -> st.executeUpdate("INSERT INTO notes VALUES ('during snapshot', " + random.nextInt(7) + ")");
+            default -> {
+                c.setAutoCommit(false);
+                st.executeUpdate("UPDATE notes SET n = n + 10 WHERE note = 'note " + random.nextInt(500) + "'");
+                st.executeUpdate("UPDATE items SET n = -n WHERE id BETWEEN " + id + " AND " + (id + 50));
+                c.commit();
+                c.setAutoCommit(true);
+            }
         }
     }
 

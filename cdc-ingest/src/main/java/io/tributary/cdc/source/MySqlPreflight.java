@@ -12,7 +12,8 @@ import java.util.Locale;
 /**
  * Checks, before the job starts, what Debezium would otherwise fail on later and less clearly:
  * the server can be reached with the configured user, it is MySQL (not MariaDB), and its binlog is
- * on, row-based with full row images. Each problem is reported with the setting to change.
+ * on, row-based with full row images, and the user may take the snapshot's global read lock. Each
+ * problem is reported with the setting or grant to change.
  */
 public final class MySqlPreflight {
     private MySqlPreflight() {}
@@ -24,7 +25,14 @@ public final class MySqlPreflight {
              ResultSet rs = st.executeQuery("SELECT VERSION(), @@GLOBAL.log_bin, @@GLOBAL.binlog_format, "
                      + "@@GLOBAL.binlog_row_image")) {
             rs.next();
-            List<String> problems = problems(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
+            List<String> problems = new ArrayList<>(
+                    problems(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+            if (problems.isEmpty() && config.snapshotReader() == MySqlSnapshotReader.TRIBUTARY) {
+                String missing = missingReload(config.user(), grants(c));
+                if (missing != null) {
+                    problems.add(missing);
+                }
+            }
             if (!problems.isEmpty()) {
                 throw new IllegalStateException("MySQL at " + config.host() + ":" + config.port() + " cannot be captured: "
                         + String.join("; ", problems));
@@ -34,6 +42,38 @@ public final class MySqlPreflight {
                     + config.user() + "': " + e.getMessage() + " (check source.mysql.host, source.mysql.port, "
                     + "source.mysql.user and the password in TRIBUTARY_SOURCE_MYSQL_PASSWORD)", e);
         }
+    }
+
+    private static List<String> grants(Connection c) throws SQLException {
+        List<String> grants = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW GRANTS")) {
+            while (rs.next()) {
+                grants.add(rs.getString(1));
+            }
+        }
+        return grants;
+    }
+
+    /**
+     * Why the user cannot take the snapshot's global read lock ({@code FLUSH TABLES WITH READ LOCK}
+     * needs RELOAD), or null. Privileges that come through roles are not listed by SHOW GRANTS: a
+     * user with roles is given the benefit of the doubt (the snapshot itself then says what is missing).
+     */
+    static String missingReload(String user, List<String> grants) {
+        for (String grant : grants) {
+            String g = grant.toUpperCase(Locale.ROOT);
+            boolean global = g.contains(" ON *.* ");
+            if (global && (g.contains("ALL PRIVILEGES") || g.matches("GRANT (.*[ ,])?RELOAD([ ,].*)? ON \\*\\.\\* .*"))) {
+                return null;
+            }
+            if (!g.contains(" ON ")) {
+                return null; // GRANT role TO user
+            }
+        }
+        return "the user '" + user + "' lacks the RELOAD privilege, which the snapshot needs for a global read lock held "
+                + "for a moment while its read views open (GRANT RELOAD ON *.* TO '" + user + "'), or set "
+                + MySqlSourceOptions.SNAPSHOT_READER.key() + ": debezium (Debezium's snapshot, which needs RELOAD or "
+                + "FLUSH_TABLES)";
     }
 
     /** What is wrong with a server reporting these values; empty when it can be captured. */

@@ -8,6 +8,9 @@ public enum MySqlSnapshotReader {
      * records.
      */
     TRIBUTARY,
-    /** Debezium's own single-threaded snapshot: slower, but falls back to table locks without RELOAD. */
+    /**
+     * Debezium's own single-threaded snapshot: slower; without RELOAD it falls back to table locks
+     * ({@code FLUSH TABLES t WITH READ LOCK}, which needs FLUSH_TABLES).
+     */
     DEBEZIUM
 }

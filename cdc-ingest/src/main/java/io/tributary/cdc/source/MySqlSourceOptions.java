@@ -55,7 +55,8 @@ public final class MySqlSourceOptions {
             .enumType(MySqlSnapshotReader.class).defaultValue(MySqlSnapshotReader.TRIBUTARY)
             .withDescription("Who reads a new pipeline's snapshot: tributary (parallel, read views opened at one binlog "
                     + "position under a global read lock held for a moment, needs RELOAD) or debezium (Debezium's own "
-                    + "single-threaded snapshot, slower, falls back to table locks without RELOAD).");
+                    + "single-threaded snapshot, slower; without RELOAD it falls back to table locks, which need "
+                    + "FLUSH_TABLES).");
 
     public static final ConfigOption<Integer> SNAPSHOT_THREADS = ConfigOptions.key("source.mysql.snapshot.threads")
             .intType().defaultValue(0)

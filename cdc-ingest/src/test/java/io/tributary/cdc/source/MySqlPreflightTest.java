@@ -21,4 +21,20 @@ class MySqlPreflightTest {
                 "binlog_format is STATEMENT (set binlog_format = ROW)",
                 "binlog_row_image is MINIMAL (set binlog_row_image = FULL: with MINIMAL images an update does not carry the whole row)");
     }
+
+    @Test
+    void reloadMustBeGrantedOnEverything() {
+        assertThat(MySqlPreflight.missingReload("cdc", java.util.List.of(
+                "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE ON *.* TO `cdc`@`%`"))).isNull();
+        assertThat(MySqlPreflight.missingReload("cdc", java.util.List.of("GRANT RELOAD ON *.* TO `cdc`@`%`"))).isNull();
+        assertThat(MySqlPreflight.missingReload("root", java.util.List.of(
+                "GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION"))).isNull();
+        assertThat(MySqlPreflight.missingReload("cdc", java.util.List.of(
+                "GRANT SELECT ON *.* TO `cdc`@`%`", "GRANT `cdc_role`@`%` TO `cdc`@`%`"))).as("roles: not judged").isNull();
+        assertThat(MySqlPreflight.missingReload("cdc", java.util.List.of(
+                "GRANT SELECT, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, LOCK TABLES ON *.* TO `cdc`@`%`",
+                "GRANT RELOAD ON `shop`.* TO `cdc`@`%`")))
+                .contains("lacks the RELOAD privilege").contains("GRANT RELOAD ON *.* TO 'cdc'")
+                .contains("source.mysql.snapshot.reader: debezium");
+    }
 }

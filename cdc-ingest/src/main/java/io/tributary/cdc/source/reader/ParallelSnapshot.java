@@ -48,6 +48,8 @@ final class ParallelSnapshot implements AutoCloseable {
     private static final int BATCH_ROWS = 512;
     private static final int LOCK_WAIT_SECONDS = 10;
     private static final int NET_WRITE_TIMEOUT_SECONDS = 3600;
+    /** MySQL's ER_SPECIFIC_ACCESS_DENIED_ERROR: "you need (at least one of) the RELOAD privilege(s)". */
+    private static final int ER_SPECIFIC_ACCESS_DENIED = 1227;
 
     /** Rows for the reader, a table whose row cannot be converted, a failure of the whole snapshot, or the end. */
     record Batch(List<ChangeEvent> rows, String failedTable, RuntimeException failure, boolean last) {
@@ -165,10 +167,13 @@ final class ParallelSnapshot implements AutoCloseable {
                 try {
                     st.execute("FLUSH TABLES WITH READ LOCK");
                 } catch (SQLException e) {
-                    throw new IllegalStateException("The parallel snapshot needs a global read lock for a moment (FLUSH "
-                            + "TABLES WITH READ LOCK) and could not take it: " + e.getMessage() + ". Grant RELOAD to "
-                            + config.user() + ", or set " + MySqlSourceOptions.SNAPSHOT_READER.key() + ": debezium to use "
-                            + "Debezium's single-threaded snapshot with table locks.", e);
+                    IllegalStateException refused = new IllegalStateException("The snapshot needs a global read lock "
+                            + "for a moment (FLUSH TABLES WITH READ LOCK) and could not take it: " + e.getMessage()
+                            + ". Grant RELOAD to " + config.user() + ", or set " + MySqlSourceOptions.SNAPSHOT_READER.key()
+                            + ": debezium to use Debezium's single-threaded snapshot with table locks.", e);
+                    // Without the privilege every restart would fail the same way; a lock wait timeout may pass.
+                    throw e.getErrorCode() == ER_SPECIFIC_ACCESS_DENIED
+                            ? new org.apache.flink.runtime.execution.SuppressRestartsException(refused) : refused;
                 }
                 try {
                     for (MySqlConnection c : connections) {
@@ -176,8 +181,7 @@ final class ParallelSnapshot implements AutoCloseable {
                             view.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
                         }
                     }
-                    position = binlogPosition(lock);
-                    positionOffset = lastPositionRead;
+                    readBinlogPosition(lock);
                     List<TableId> ids = captured.stream().map(t -> new TableId(t.substring(0, t.indexOf('.')), null,
                             t.substring(t.indexOf('.') + 1))).sorted().toList();
                     // Under the lock, so that the structure read is the one of the read views.
@@ -192,16 +196,15 @@ final class ParallelSnapshot implements AutoCloseable {
         }
     }
 
-    private Map<String, Object> lastPositionRead;
-
-    private SourcePosition binlogPosition(MySqlConnection connection) throws SQLException {
+    /** P: where the binlog stands while the lock holds every writer back. */
+    private void readBinlogPosition(MySqlConnection connection) throws SQLException {
         try (Statement st = connection.connection().createStatement();
              ResultSet rs = st.executeQuery(connection.binaryLogStatusStatement())) {
             if (!rs.next()) {
                 throw new IllegalStateException("MySQL returned no binlog position: is the binlog on (log_bin)?");
             }
-            lastPositionRead = Map.of("file", rs.getString(1), "pos", rs.getLong(2));
-            return SourcePosition.snapshot(rs.getString(1), rs.getLong(2));
+            positionOffset = Map.of("file", rs.getString(1), "pos", rs.getLong(2));
+            position = SourcePosition.snapshot(rs.getString(1), rs.getLong(2));
         }
     }
 
