@@ -35,12 +35,9 @@ class SnapshotUnderWritesIT {
                 "CREATE TABLE items (id INT PRIMARY KEY, v VARCHAR(40), n INT)",
                 "CREATE TABLE pairs (a INT, b INT, v INT, PRIMARY KEY (a, b))",
                 "CREATE TABLE notes (note VARCHAR(40), n INT)",
-                "INSERT INTO items WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < " + ROWS
-                        + ") SELECT i, CONCAT('item ', i), i FROM seq",
-                "INSERT INTO pairs WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 20000) "
-                        + "SELECT i DIV 100, i MOD 100, i FROM seq",
-                "INSERT INTO notes WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 10000) "
-                        + "SELECT CONCAT('note ', i MOD 500), i MOD 7 FROM seq");
+                fill("items", ROWS, "i, CONCAT('item ', i), i"),
+                fill("pairs", 20_000, "i DIV 100, i MOD 100, i"),
+                fill("notes", 10_000, "CONCAT('note ', i MOD 500), i MOD 7"));
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "snapshot-writes-");
         PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "snapw", "snapw",
                 Map.of("sink.clickhouse.status-database", "tributary_snapw", "source.mysql.snapshot.chunk-rows", "20000",
@@ -76,8 +73,7 @@ class SnapshotUnderWritesIT {
         createDatabase(mysql, clickhouse, "snapdrop",
                 "CREATE TABLE items (id INT PRIMARY KEY, v VARCHAR(250), n INT)",
                 "CREATE TABLE notes (note VARCHAR(40), n INT)",
-                "INSERT INTO items WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 2000000) "
-                        + "SELECT i, CONCAT('item ', i), i FROM seq");
+                fill("items", 2_000_000, "i, CONCAT('item ', i), i"));
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "snapshot-drop-");
         PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "snapdrop",
                 "snapdrop", Map.of("sink.clickhouse.status-database", "tributary_snapdrop"));
@@ -111,6 +107,12 @@ class SnapshotUnderWritesIT {
             }
         }
         PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS " + db);
+    }
+
+    /** Inserts {@code rows} rows, the i-th (from 1) made of {@code values}. */
+    private static String fill(String table, int rows, String values) {
+        return "INSERT INTO " + table + " WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < "
+                + rows + ") SELECT " + values + " FROM seq";
     }
 
     /** One change, made by {@link Writer} again and again. */
