@@ -141,9 +141,8 @@ public final class DebeziumTables implements AutoCloseable {
                 } catch (RuntimeException e) {
                     throw new IllegalStateException("Column " + id.catalog() + "." + id.table() + "."
                             + columns.get(i).name() + " (" + columns.get(i).typeName() + "): Debezium cannot convert the "
-                            + "value " + value + ": " + e.getMessage() + ". Correct the value in MySQL (or leave the table "
-                            + "out of source.mysql.tables), then run ./tributary resync --config FILE " + id.catalog() + "."
-                            + id.table() + " (the table is parked until then).", e);
+                            + "value " + value + ": " + e.getMessage() + ". "
+                            + RecordConverter.correctValueThenResync(id.catalog(), id.table()), e);
                 }
             }
             return values;
@@ -218,11 +217,6 @@ public final class DebeziumTables implements AutoCloseable {
 
     public Table table(TableId id) {
         return schema.tableFor(id);
-    }
-
-    /** Debezium's Connect schemas and row converter for the table: the same as its change records carry. */
-    public TableSchema schemaOf(TableId id) {
-        return schema.schemaFor(id);
     }
 
     @Override

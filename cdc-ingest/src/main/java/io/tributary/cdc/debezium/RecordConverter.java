@@ -110,8 +110,9 @@ public final class RecordConverter {
     }
 
     /**
-     * A row Tributary's own snapshot read at {@code position}: {@code row} is the value Debezium's
-     * table schema made of the JDBC row, so the row converts exactly as Debezium's snapshot records do.
+     * A row Tributary's own snapshot read at {@code position}: {@code fieldValues} are Debezium's
+     * converted values of the JDBC row, indexed by {@code rowSchema}'s fields
+     * ({@link DebeziumTables.RowConverter}), so the row converts exactly as Debezium's snapshot records do.
      */
     public ChangeEvent snapshotRow(String database, String table, Schema rowSchema, Schema keySchema,
                                    Object[] fieldValues, SourcePosition position, long readAtMs) {
@@ -194,6 +195,12 @@ public final class RecordConverter {
         return value;
     }
 
+    /** What to do about a value Tributary cannot take: the last sentence of such an error. */
+    static String correctValueThenResync(String database, String table) {
+        return "Correct the value in MySQL (or leave the table out of source.mysql.tables), then run "
+                + "./tributary resync --config FILE " + database + "." + table + " (the table is parked until then).";
+    }
+
     /** ClickHouse's Date32 and DateTime64 hold 1900-01-01 .. 2299-12-31; MySQL allows 1000 .. 9999. */
     static final String CLICKHOUSE_MIN_DATE = "1900-01-01";
     static final String CLICKHOUSE_MAX_DATE = "2299-12-31";
@@ -216,8 +223,7 @@ public final class RecordConverter {
             throw new IllegalStateException("Column " + database + "." + table + "." + column.name() + " (" + type
                     + ") has the value '" + value + "' at " + position + ", outside what ClickHouse can store ("
                     + CLICKHOUSE_MIN_DATE + " to " + CLICKHOUSE_MAX_DATE + "). Nothing was written for this change. "
-                    + "Correct the value in MySQL (or leave the table out of source.mysql.tables), then run "
-                    + "./tributary resync --config FILE " + database + "." + table + " (the table is parked until then).");
+                    + correctValueThenResync(database, table));
         }
     }
 

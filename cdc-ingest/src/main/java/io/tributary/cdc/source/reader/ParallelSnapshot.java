@@ -133,6 +133,8 @@ final class ParallelSnapshot implements AutoCloseable {
                 throw new IllegalStateException("Debezium stopped before the snapshot could start: "
                         + e.getCause().getMessage(), e.getCause());
             }
+            // Read again now that Debezium's position P' is fixed (the reader's own look only chose this
+            // reader): a table created before P' is in Debezium's schema but its CREATE is not in the stream.
             Map<String, Long> estimates = capturedTables(config);
             tables = new DebeziumTables(config);
             openReadViews(estimates.keySet());
