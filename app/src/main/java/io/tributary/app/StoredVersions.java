@@ -1,6 +1,7 @@
 package io.tributary.app;
 
 import io.tributary.cdc.event.SourcePosition;
+import io.tributary.cdc.source.MySqlServerVersion;
 import io.tributary.cdc.source.MySqlSourceConfig;
 import io.tributary.sink.clickhouse.client.ClickHouseHttp;
 import io.tributary.sink.clickhouse.schema.KeyChangesTable;
@@ -133,7 +134,8 @@ final class StoredVersions {
     private record Current(String file, long offset, SourcePosition position) {}
 
     private static Current currentPosition(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
+        String statement = MySqlServerVersion.of(c).binaryLogStatusStatement(); // SHOW MASTER STATUS is gone in 8.4
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(statement)) {
             if (!rs.next()) {
                 return null;
             }

@@ -50,11 +50,7 @@ class BinlogPurgedIT {
             st.execute("FLUSH BINARY LOGS");
             st.execute("INSERT INTO purge_it.items VALUES (4, 'four')");
             st.execute("FLUSH BINARY LOGS");
-            String current;
-            try (ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
-                rs.next();
-                current = rs.getString(1);
-            }
+            String current = PipelineTestSupport.binlogStatus(c).file();
             st.execute("PURGE BINARY LOGS TO '" + current + "'");
         }
 

@@ -57,7 +57,7 @@ class BinlogRenumberedIT {
                     rs.next();
                     executed = rs.getString(1);
                 }
-                st.execute("RESET MASTER");
+                PipelineTestSupport.resetBinaryLogs(c);
                 st.execute("SET GLOBAL gtid_purged = '" + executed + "'");
                 st.execute("UPDATE renumbered.t SET v = 'after reset' WHERE id > 15");
             }

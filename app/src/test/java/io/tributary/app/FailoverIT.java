@@ -42,12 +42,12 @@ class FailoverIT {
             st.execute("DROP DATABASE IF EXISTS failover_pad");
             st.execute("FLUSH BINARY LOGS");
             startGtids = single(st, "SELECT @@GLOBAL.gtid_executed");
-            fileIndex = Long.parseLong(single(st, "SHOW MASTER STATUS").replaceAll(".*\\.", ""));
+            fileIndex = Long.parseLong(PipelineTestSupport.binlogStatus(c).file().replaceAll(".*\\.", ""));
         }
         try (LocalMySql replica = LocalMySql.start(dir.resolve("replica-mysql"))) {
             try (Connection c = PipelineTestSupport.mysqlAdmin(replica, ""); Statement st = c.createStatement()) {
                 st.execute("SET GLOBAL server_id = 2");
-                st.execute("RESET MASTER");
+                PipelineTestSupport.resetBinaryLogs(c);
                 st.execute("SET GLOBAL gtid_purged = '" + startGtids + "'"); // replicate from here on
                 for (long i = 1; i < fileIndex; i++) {
                     st.execute("FLUSH BINARY LOGS"); // the replica writes binlog.K while the primary does
@@ -85,11 +85,9 @@ class FailoverIT {
             String storedFile;
             long storedPosition;
             try (Connection c = PipelineTestSupport.mysqlAdmin(primary, ""); Statement st = c.createStatement()) {
-                try (ResultSet rs = st.executeQuery("SHOW MASTER STATUS")) {
-                    rs.next();
-                    storedFile = rs.getString(1);
-                    storedPosition = rs.getLong(2); // the pipeline read everything up to here
-                }
+                PipelineTestSupport.BinlogStatus stored = PipelineTestSupport.binlogStatus(c);
+                storedFile = stored.file();
+                storedPosition = stored.position(); // the pipeline read everything up to here
                 // Changes the pipeline has not read when the primary fails.
                 st.execute("UPDATE failoverdb.t SET v = CONCAT(v, ' updated before failover') WHERE id <= 20");
                 st.execute("DELETE FROM failoverdb.t WHERE id BETWEEN 41 AND 45");

@@ -37,6 +37,25 @@ final class PipelineTestSupport {
         return java.sql.DriverManager.getConnection(mysql.jdbcUrl(database), mysql.admin().user(), mysql.admin().password());
     }
 
+    /** Where the server writes its binlog now: file and position, by the statement its version knows. */
+    record BinlogStatus(String file, long position) {}
+
+    static BinlogStatus binlogStatus(java.sql.Connection c) throws java.sql.SQLException {
+        String statement = io.tributary.cdc.source.MySqlServerVersion.of(c).binaryLogStatusStatement();
+        try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(statement)) {
+            assertThat(rs.next()).as("the binlog is on").isTrue();
+            return new BinlogStatus(rs.getString(1), rs.getLong(2));
+        }
+    }
+
+    /** Deletes the server's binlog files and starts their numbering again (RESET MASTER before MySQL 8.2). */
+    static void resetBinaryLogs(java.sql.Connection c) throws java.sql.SQLException {
+        String statement = io.tributary.cdc.source.MySqlServerVersion.of(c).resetBinaryLogsStatement();
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute(statement);
+        }
+    }
+
     /** A test's configuration file (flat dotted keys), the environment holding its secrets, and the loaded result. */
     record TestConfig(Path file, Map<String, String> env, Configuration conf) {}
 

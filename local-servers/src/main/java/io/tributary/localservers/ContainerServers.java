@@ -11,7 +11,10 @@ import org.testcontainers.utility.DockerImageName;
 
 /** The official MySQL and ClickHouse images through Testcontainers, where a Docker engine runs. */
 public final class ContainerServers {
-    public static final String MYSQL_IMAGE = "mysql:8.0";
+    /** The shared test server's image: the current LTS (8.0 reached end of life in April 2026). */
+    public static final String MYSQL_IMAGE = "mysql:8.4";
+    /** Every MySQL line users run, for the tests that go through each ({@code MySqlVersionsIT}). */
+    public static final List<String> MYSQL_IMAGES = List.of("mysql:8.0", "mysql:8.4", "mysql:9");
     public static final String CLICKHOUSE_IMAGE = "clickhouse/clickhouse-server:25.8";
 
     private ContainerServers() {}
@@ -26,9 +29,14 @@ public final class ContainerServers {
     }
 
     public static MySqlServer mysql() {
+        return mysql(MYSQL_IMAGE);
+    }
+
+    /** An official MySQL image ({@code mysql:8.0}, {@code mysql:8.4}, {@code mysql:9}) with binlog and GTIDs on. */
+    public static MySqlServer mysql(String image) {
         String rootPassword = Secrets.random();
         String cdcPassword = Secrets.random();
-        GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(MYSQL_IMAGE))
+        GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(image))
                 .withEnv("MYSQL_ROOT_PASSWORD", rootPassword)
                 .withCommand("--server-id=1", "--log-bin=binlog", "--binlog-format=ROW", "--binlog-row-image=FULL",
                         "--gtid-mode=ON", "--enforce-gtid-consistency=ON", "--log-bin-trust-function-creators=1")
@@ -55,7 +63,7 @@ public final class ContainerServers {
         };
         try (var conn = DriverManager.getConnection(server.jdbcUrl(null), "root", rootPassword);
              var st = conn.createStatement()) {
-            st.execute("CREATE USER 'tributary_cdc'@'%' IDENTIFIED WITH mysql_native_password BY '" + cdcPassword + "'");
+            st.execute("CREATE USER 'tributary_cdc'@'%' IDENTIFIED WITH caching_sha2_password BY '" + cdcPassword + "'");
             st.execute("GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, LOCK TABLES ON *.* TO 'tributary_cdc'@'%'");
         } catch (SQLException e) {
             c.stop();

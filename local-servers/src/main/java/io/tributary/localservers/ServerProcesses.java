@@ -54,13 +54,16 @@ final class ServerProcesses {
     /**
      * The init file's users: an admin with every right and the CDC user with exactly the grants
      * Debezium needs. {@code identifiedBy} is the server's clause before the password, e.g.
-     * {@code IDENTIFIED WITH mysql_native_password BY}.
+     * {@code IDENTIFIED WITH caching_sha2_password BY}. The users are also altered, so that a data
+     * directory initialised by an older harness (mysql_native_password) takes the current clause.
      */
     static String usersSql(MySqlServer.Credentials admin, MySqlServer.Credentials cdc, String identifiedBy) {
         return String.join("\n",
                 "CREATE USER IF NOT EXISTS '" + admin.user() + "'@'%' " + identifiedBy + " '" + admin.password() + "';",
+                "ALTER USER '" + admin.user() + "'@'%' " + identifiedBy + " '" + admin.password() + "';",
                 "GRANT ALL ON *.* TO '" + admin.user() + "'@'%' WITH GRANT OPTION;",
                 "CREATE USER IF NOT EXISTS '" + cdc.user() + "'@'%' " + identifiedBy + " '" + cdc.password() + "';",
+                "ALTER USER '" + cdc.user() + "'@'%' " + identifiedBy + " '" + cdc.password() + "';",
                 "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, LOCK TABLES ON *.* TO '"
                         + cdc.user() + "'@'%';",
                 "");

@@ -79,13 +79,14 @@ public final class MySqlPreflight {
     /** What is wrong with a server reporting these values; empty when it can be captured. */
     static List<String> problems(String version, String logBin, String binlogFormat, String rowImage) {
         List<String> problems = new ArrayList<>();
-        if (version != null && version.toLowerCase(Locale.ROOT).contains("mariadb")) {
+        MySqlServerVersion server = MySqlServerVersion.parse(version);
+        if (server.mariaDb()) {
             problems.add("it is MariaDB " + version + ", whose binlog and GTIDs Debezium's MySQL connector does not read; "
                     + "Tributary supports MySQL 8 only for now");
             return problems;
         }
-        if (version != null && !version.matches("^(8|9)\\..*")) {
-            problems.add("it is MySQL " + version + "; Tributary needs MySQL 8.0 or newer");
+        if (!server.atLeast(8, 0, 0)) {
+            problems.add("it is MySQL " + version + "; Tributary needs MySQL 8.0 or newer (8.4 LTS, 9.x)");
         }
         if (!"1".equals(logBin) && !"ON".equalsIgnoreCase(logBin)) {
             problems.add("the binary log is off (set log_bin and restart MySQL)");

@@ -148,7 +148,8 @@ final class BinlogNumbering {
             found = "numbers its binlog files behind the stored position " + storedFile + ":" + storedPosition
                     + " (its files: " + listed + ")";
         }
-        return Optional.of(found + ". This happens after RESET MASTER, or on a server restored from a backup (a switch "
+        return Optional.of(found + ". This happens after RESET MASTER (RESET BINARY LOGS AND GTIDS from MySQL 8.2), "
+                + "or on a server restored from a backup (a switch "
                 + "to a server with another server_uuid is followed by GTID set). Tributary versions ClickHouse "
                 + "rows by binlog position, so the changes read from here would lose against older rows, and nothing was "
                 + "read. To recover: stop Tributary, delete its state "
