@@ -99,7 +99,7 @@ public final class RecordConverter {
         long pos = source.getInt64("pos");
         SourcePosition position = inEpoch(op == ChangeEvent.Op.SNAPSHOT
                 ? SourcePosition.snapshot(file, pos)
-                : SourcePosition.binlog(file, pos, source.getInt32("row")));
+                : SourcePosition.binlog(file, pos, eventInPayload(pos, record.sourceOffset()), source.getInt32("row")));
         Long ts = source.getInt64("ts_ms");
         String[] values = rowValues(database, table, reader, row, position);
         // FULL row images give the replaced row too: changelogs retract it, so views stay exact.
@@ -249,6 +249,24 @@ public final class RecordConverter {
                 row == null ? 0 : row));
         Long ts = source.getInt64("ts_ms");
         return ChangeEvent.ddl(database == null ? "" : database, table, position, ts == null ? 0 : ts, change.getString("ddl"));
+    }
+
+    /**
+     * The index of this row event inside a compressed transaction payload, 0 outside one. The events
+     * inside a payload ({@code binlog_transaction_compression=ON}) have no binlog position of their own:
+     * Debezium gives them all the payload's, and their row numbers start again at 0 in each event, so
+     * without this index the rows of the second statement of a compressed transaction had the versions
+     * of the first one's and were dropped as replays (ServerSettingsIT). Such an event is recognised by its
+     * transaction, whose BEGIN is inside the payload too, starting at the event's own position (Debezium's
+     * restart offset); outside a payload the BEGIN precedes the row event. Debezium's offset counts the
+     * transaction's completed events, so a replay from the transaction's start gives the same index.
+     */
+    static long eventInPayload(long eventPosition, Map<String, ?> offset) {
+        if (offset == null || !(offset.get("pos") instanceof Number restartAt) || restartAt.longValue() != eventPosition
+                || !(offset.get("event") instanceof Number event)) {
+            return 0;
+        }
+        return event.longValue();
     }
 
     /** A table-level event: the row schema comes from the envelope (no row), the position from the source. */

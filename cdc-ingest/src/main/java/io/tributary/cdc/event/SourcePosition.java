@@ -5,7 +5,10 @@ import java.math.BigInteger;
 /**
  * Where a change comes from in MySQL's binlog, as a 128-bit number that orders every change
  * of a key: {@code high = epoch << 56 | binlog file index << 32 | event position},
- * {@code low = row index + 1} for binlog rows and {@code 0} for snapshot rows. A snapshot taken
+ * {@code low = row index + 1} for binlog rows and {@code 0} for snapshot rows; for the rows of a
+ * transaction compressed into one payload event ({@code binlog_transaction_compression=ON}), whose
+ * inner events share the payload's position, {@code low = event index in the payload << 32 | row index + 1}.
+ * A snapshot taken
  * at position P therefore sorts before every binlog event at or after P. It is the ClickHouse row
  * version, so it is deterministic: a replay of the same event yields the same version.
  *
@@ -26,10 +29,22 @@ public record SourcePosition(long high, long low) implements Comparable<SourcePo
     }
 
     public static SourcePosition binlog(String binlogFile, long eventPosition, int rowInEvent) {
+        return binlog(binlogFile, eventPosition, 0, rowInEvent);
+    }
+
+    /**
+     * A row of the {@code eventInPayload}-th row event inside the compressed transaction payload at
+     * {@code eventPosition} (0 outside a payload: the event has a position of its own).
+     */
+    public static SourcePosition binlog(String binlogFile, long eventPosition, long eventInPayload, int rowInEvent) {
         if (rowInEvent < 0) {
             throw new IllegalArgumentException("negative row index " + rowInEvent + " in " + binlogFile + ":" + eventPosition);
         }
-        return new SourcePosition(encodeHigh(binlogFile, eventPosition), rowInEvent + 1L);
+        if (eventInPayload < 0 || eventInPayload > 0x7FFF_FFFFL) {
+            throw new IllegalArgumentException("event index " + eventInPayload + " in the transaction payload at "
+                    + binlogFile + ":" + eventPosition + " is out of range");
+        }
+        return new SourcePosition(encodeHigh(binlogFile, eventPosition), eventInPayload << 32 | (rowInEvent + 1L));
     }
 
     static long encodeHigh(String binlogFile, long position) {
@@ -109,6 +124,7 @@ public record SourcePosition(long high, long low) implements Comparable<SourcePo
     @Override
     public String toString() {
         return (epoch() == 0 ? "" : "epoch " + epoch() + " ") + "binlog." + String.format("%06d", binlogFileIndex())
-                + ":" + eventPosition() + (isSnapshot() ? " (snapshot)" : " row " + (low - 1));
+                + ":" + eventPosition() + (isSnapshot() ? " (snapshot)"
+                : (low >>> 32 == 0 ? "" : " event " + (low >>> 32)) + " row " + ((low & 0xFFFF_FFFFL) - 1));
     }
 }

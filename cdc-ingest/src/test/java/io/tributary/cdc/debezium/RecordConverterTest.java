@@ -33,4 +33,17 @@ class RecordConverterTest {
         assertThatCode(() -> RecordConverter.requireClickHouseRange("db", "t", column("DATE"), null, AT))
                 .doesNotThrowAnyException();
     }
+
+    @Test
+    void eventsInsideACompressedPayloadAreNumberedByDebeziumsEventCount() {
+        // Inside a payload the transaction (its BEGIN is inside too) restarts at the event's own position.
+        assertThat(RecordConverter.eventInPayload(203_613, java.util.Map.of("file", "binlog.000002", "pos", 203_613L,
+                "event", 3L, "row", 1))).isEqualTo(3);
+        // Outside one the BEGIN comes first: the restart position is lower, the event has its own position.
+        assertThat(RecordConverter.eventInPayload(196_123, java.util.Map.of("file", "binlog.000002", "pos", 195_985L,
+                "event", 3L, "row", 1))).isZero();
+        assertThat(RecordConverter.eventInPayload(196_123, java.util.Map.of("file", "binlog.000002", "pos", 196_123L)))
+                .as("no event count").isZero();
+        assertThat(RecordConverter.eventInPayload(196_123, null)).isZero();
+    }
 }

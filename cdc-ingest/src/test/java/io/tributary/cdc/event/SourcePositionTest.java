@@ -47,4 +47,20 @@ class SourcePositionTest {
         assertThatThrownBy(() -> last.withEpoch(128)).hasMessageContaining("epoch 128 is out of range 0..127");
         assertThatThrownBy(() -> SourcePosition.snapshot("binlog.16777216", 4)).hasMessageContaining("numbered beyond 16777215");
     }
+
+    @Test
+    void rowsOfACompressedPayloadSortByEventThenRow() {
+        // binlog_transaction_compression: every inner event has the payload's position; rows restart per event.
+        SourcePosition insertRow1 = SourcePosition.binlog("binlog.000002", 203_613, 0, 1);
+        SourcePosition updateRow0 = SourcePosition.binlog("binlog.000002", 203_613, 1, 0);
+        SourcePosition updateRow1 = SourcePosition.binlog("binlog.000002", 203_613, 1, 1);
+        assertThat(updateRow0).isGreaterThan(insertRow1);
+        assertThat(updateRow1).isGreaterThan(updateRow0);
+        assertThat(SourcePosition.binlog("binlog.000002", 203_614, 0, 0)).isGreaterThan(updateRow1);
+        assertThat(SourcePosition.binlog("binlog.000002", 203_613, 0, 1)).as("event 0: the encoding of any other event")
+                .isEqualTo(SourcePosition.binlog("binlog.000002", 203_613, 1));
+        assertThat(SourcePosition.fromVersionString(updateRow1.toVersionString())).isEqualTo(updateRow1);
+        assertThat(updateRow1.toString()).isEqualTo("binlog.000002:203613 event 1 row 1");
+        assertThatThrownBy(() -> SourcePosition.binlog("binlog.000002", 4, -1, 0)).hasMessageContaining("event index -1");
+    }
 }

@@ -294,7 +294,10 @@ final class ParallelSnapshot implements AutoCloseable {
         try (Statement st = connection.connection().createStatement(ResultSet.TYPE_FORWARD_ONLY,
                 ResultSet.CONCUR_READ_ONLY)) {
             st.setFetchSize(Integer.MIN_VALUE); // stream rows instead of loading the slice into memory
-            try (ResultSet rs = st.executeQuery("SELECT * FROM " + connection.quotedTableIdString(id)
+            // Every column by name: SELECT * leaves out INVISIBLE columns and a generated invisible key (my_row_id).
+            String columnList = table.columns().stream().map(col -> connection.quoteIdentifier(col.name()))
+                    .collect(java.util.stream.Collectors.joining(", "));
+            try (ResultSet rs = st.executeQuery("SELECT " + columnList + " FROM " + connection.quotedTableIdString(id)
                     + chunk.where(connection::quoteIdentifier))) {
                 ColumnUtils.ColumnArray columns = ColumnUtils.toArray(rs, table);
                 List<ChangeEvent> batch = new ArrayList<>(BATCH_ROWS);
