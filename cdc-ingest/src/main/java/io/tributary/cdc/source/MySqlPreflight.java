@@ -25,8 +25,14 @@ public final class MySqlPreflight {
              ResultSet rs = st.executeQuery("SELECT VERSION(), @@GLOBAL.log_bin, @@GLOBAL.binlog_format, "
                      + "@@GLOBAL.binlog_row_image")) {
             rs.next();
-            List<String> problems = new ArrayList<>(
-                    problems(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+            String version = rs.getString(1);
+            List<String> problems = new ArrayList<>(problems(version, rs.getString(2), rs.getString(3), rs.getString(4)));
+            if (problems.isEmpty()) {
+                String partialJson = partialJson(rowValueOptions(c));
+                if (partialJson != null) {
+                    problems.add(partialJson);
+                }
+            }
             if (problems.isEmpty() && config.snapshotReader() == MySqlSnapshotReader.TRIBUTARY) {
                 String missing = missingReload(config.user(), grants(c));
                 if (missing != null) {
@@ -42,6 +48,27 @@ public final class MySqlPreflight {
                     + config.user() + "': " + e.getMessage() + " (check source.mysql.host, source.mysql.port, "
                     + "source.mysql.user and the password in TRIBUTARY_SOURCE_MYSQL_PASSWORD)", e);
         }
+    }
+
+    /** MySQL's {@code binlog_row_value_options} (8.0.3+; MariaDB has no such setting). */
+    private static String rowValueOptions(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@GLOBAL.binlog_row_value_options")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /**
+     * Why {@code binlog_row_value_options} stops the capture, or null. With PARTIAL_JSON an update of a
+     * JSON column is logged as a diff in an event Debezium 3.6.1 does not read (PARTIAL_UPDATE_ROWS_EVENT):
+     * it skips the whole change without a trace, and ClickHouse keeps the old row (SessionRowImageIT).
+     */
+    static String partialJson(String rowValueOptions) {
+        if (rowValueOptions == null || !rowValueOptions.toUpperCase(Locale.ROOT).contains("PARTIAL_JSON")) {
+            return null;
+        }
+        return "binlog_row_value_options is " + rowValueOptions + ": updates of JSON columns are logged as diffs, which "
+                + "Debezium does not read, so they would be lost (SET PERSIST binlog_row_value_options = '')";
     }
 
     private static List<String> grants(Connection c) throws SQLException {

@@ -24,6 +24,14 @@ class MySqlPreflightTest {
     }
 
     @Test
+    void partialJsonDiffsAreRefused() {
+        assertThat(MySqlPreflight.partialJson("")).isNull();
+        assertThat(MySqlPreflight.partialJson(null)).isNull();
+        assertThat(MySqlPreflight.partialJson("PARTIAL_JSON")).contains("binlog_row_value_options is PARTIAL_JSON")
+                .contains("would be lost").contains("SET PERSIST binlog_row_value_options = ''");
+    }
+
+    @Test
     void reloadMustBeGrantedOnEverything() {
         assertThat(MySqlPreflight.missingReload("cdc", java.util.List.of(
                 "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE ON *.* TO `cdc`@`%`"))).isNull();
