@@ -46,6 +46,7 @@ public final class DebeziumTables implements AutoCloseable {
     private final BinlogFieldReader fieldReader;
     private final ConverterSource converterSource;
     private final io.debezium.relational.mapping.ColumnMappers columnMappers;
+    private final io.debezium.spi.topic.TopicNamingStrategy topics;
     private MySqlDatabaseSchema schema;
 
     public DebeziumTables(MySqlSourceConfig config) {
@@ -74,6 +75,17 @@ public final class DebeziumTables implements AutoCloseable {
                 connectorConfig.getSourceInfoStructMaker().schema(), connectorConfig.getFieldNamer(),
                 connectorConfig.getEventConvertingFailureHandlingMode());
         columnMappers = io.debezium.relational.mapping.ColumnMappers.create(connectorConfig);
+        topics = connectorConfig.getTopicNamingStrategy(CommonConnectorConfig.TOPIC_NAMING_STRATEGY);
+    }
+
+    /**
+     * The Kafka Connect schema Debezium gives the rows of {@code table}, built as its MySQL schema builds it
+     * (same builder, converters, default values, column filter and mappers), from a table structure such as
+     * a schema change record's {@code tableChanges}: no connection needed.
+     */
+    public org.apache.kafka.connect.data.Schema valueSchema(Table table) {
+        return converterSource.create(topics, table, connectorConfig.getColumnFilter(), columnMappers,
+                connectorConfig.getKeyMapper()).valueSchema();
     }
 
     /** Debezium's table schema builder, opened up for the per-column converters its value generator uses. */
@@ -161,8 +173,7 @@ public final class DebeziumTables implements AutoCloseable {
     /** Sets up Debezium's schema model (no table yet); apart from {@link #load}, which runs under a lock. */
     public void prepare(BinlogConnectorConnection connection) throws SQLException {
         schema = new MySqlDatabaseSchema(connectorConfig, valueConverters,
-                connectorConfig.getTopicNamingStrategy(CommonConnectorConfig.TOPIC_NAMING_STRATEGY),
-                connectorConfig.schemaNameAdjuster(), connection.isTableIdCaseSensitive(), customConverters,
+                topics, connectorConfig.schemaNameAdjuster(), connection.isTableIdCaseSensitive(), customConverters,
                 new MySqlTaskContext(configuration, connectorConfig));
     }
 

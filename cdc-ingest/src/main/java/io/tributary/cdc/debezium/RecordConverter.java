@@ -25,6 +25,7 @@ import org.apache.kafka.connect.source.SourceRecord;
  * microsecond time, bytes for binary, source column types propagated).
  */
 public final class RecordConverter {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RecordConverter.class);
     /** Tables (without database) whose UPDATEs carry the replaced row; null: every table. */
     private final java.util.Set<String> replacedImageTables;
 
@@ -248,7 +249,45 @@ public final class RecordConverter {
         SourcePosition position = inEpoch(SourcePosition.binlog(source.getString("file"), source.getInt64("pos"),
                 row == null ? 0 : row));
         Long ts = source.getInt64("ts_ms");
-        return ChangeEvent.ddl(database == null ? "" : database, table, position, ts == null ? 0 : ts, change.getString("ddl"));
+        String statement = change.getString("ddl");
+        database = database == null ? "" : database;
+        TableSchema after = changes instanceof List<?> list ? tableAfter(database, table, list, statement) : null;
+        return after == null ? ChangeEvent.ddl(database, table, position, ts == null ? 0 : ts, statement)
+                : ChangeEvent.ddl(database, table, position, ts == null ? 0 : ts, statement, after);
+    }
+
+    /** Where the rows' schema of a table named by a schema change comes from ({@link DebeziumTables#valueSchema}). */
+    public void tableSchemasFrom(java.util.function.Function<io.debezium.relational.Table, Schema> valueSchemas) {
+        this.valueSchemas = valueSchemas;
+    }
+
+    private volatile java.util.function.Function<io.debezium.relational.Table, Schema> valueSchemas;
+
+    /**
+     * The columns of the one table a CREATE or ALTER TABLE left, as its rows will carry them, so that the sink
+     * changes ClickHouse at the statement's own position even if no row of the table follows (an ADD COLUMN
+     * with a DEFAULT on a table nobody writes to was otherwise never seen). Null for other statements, or a
+     * table of another database than the statement's.
+     */
+    private TableSchema tableAfter(String database, String table, List<?> changes, String statement) {
+        java.util.function.Function<io.debezium.relational.Table, Schema> schemas = valueSchemas;
+        if (schemas == null || changes.size() != 1 || !(changes.get(0) instanceof Struct change)
+                || !("CREATE".equals(change.getString("type")) || "ALTER".equals(change.getString("type")))) {
+            return null;
+        }
+        try {
+            io.debezium.relational.Table after = TableChangeStructs.table(database, table, change);
+            String id = change.getString("id");
+            if (after == null || !id.equals("\"" + database + "\".\"" + table + "\"")) {
+                return null; // a table of another database than the statement's, or none
+            }
+            return columns(database, table, schemas.apply(after), Set.copyOf(after.primaryKeyColumnNames()));
+        } catch (RuntimeException e) {
+            // The rows that follow carry their schema as before; only a statement no row follows waits for one.
+            LOG.warn("{}.{}: the columns after '{}' could not be derived ({}); ClickHouse follows with the next row",
+                    database, table, statement, e.toString());
+            return null;
+        }
     }
 
     /**

@@ -15,7 +15,10 @@ public final class ChangeEvent {
         SNAPSHOT, INSERT, UPDATE, DELETE,
         /** TRUNCATE TABLE: every row of the table at an earlier position is gone; values are all null. */
         TRUNCATE,
-        /** A DDL statement ({@link #ddl()}) on a captured database: renames and drops; no columns, no values. */
+        /**
+         * A DDL statement ({@link #ddl()}) on a captured database; its schema is the table's after the statement
+         * when it creates or alters one table (values all null), else empty.
+         */
         DDL;
 
         public boolean isDelete() {
@@ -67,8 +70,14 @@ public final class ChangeEvent {
     /** A DDL statement as MySQL logged it, run in {@code database}; {@code table} is the first table it names. */
     public static ChangeEvent ddl(String database, String table, SourcePosition position, long sourceTimestampMs,
                                   String statement) {
-        return new ChangeEvent(database, table, Op.DDL, position, sourceTimestampMs, new TableSchema(java.util.List.of()),
-                new String[0], Objects.requireNonNull(statement, "statement"), null);
+        return ddl(database, table, position, sourceTimestampMs, statement, new TableSchema(java.util.List.of()));
+    }
+
+    /** A DDL statement that left {@code table} (in {@code database}) with the columns of {@code tableAfter}. */
+    public static ChangeEvent ddl(String database, String table, SourcePosition position, long sourceTimestampMs,
+                                  String statement, TableSchema tableAfter) {
+        return new ChangeEvent(database, table, Op.DDL, position, sourceTimestampMs, tableAfter,
+                new String[tableAfter.columns().size()], Objects.requireNonNull(statement, "statement"), null);
     }
 
     /**
@@ -113,6 +122,9 @@ public final class ChangeEvent {
 
     /** Table and primary key values: the unit of ordering and deduplication. */
     public String key() {
+        if (op == Op.DDL) {
+            return qualifiedTable(); // a statement has no key values; one table, one writer
+        }
         StringBuilder sb = new StringBuilder(qualifiedTable());
         for (int i : schema.keyIndexes()) {
             sb.append('\u0000').append(values[i]);

@@ -112,7 +112,7 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
             }
         }
         if (ddl != null) {
-            return ChangeEvent.ddl(database, table, position, ts, ddl);
+            return ChangeEvent.ddl(database, table, position, ts, ddl, TableSchema.interned(columns));
         }
         return ChangeEvent.replacing(database, table, op, position, ts, TableSchema.interned(columns), values, before);
     }

@@ -34,12 +34,18 @@ class ChangeEventSerializerTest {
                 SourcePosition.binlog("binlog.000007", 99, 0), 5, schema, new String[] {null});
         ChangeEvent ddl = ChangeEvent.ddl("db", "t", SourcePosition.binlog("binlog.000007", 120, 0), 6,
                 "ALTER TABLE t RENAME COLUMN a TO `b ✨`");
-        for (ChangeEvent event : List.of(truncate, ddl)) {
+        TableSchema altered = new TableSchema(List.of(new ColumnSchema("id", "INT", -1, -1, false, true),
+                new ColumnSchema("extra", "INT", -1, -1, false, false, "7")));
+        ChangeEvent alter = ChangeEvent.ddl("db", "t", SourcePosition.binlog("binlog.000007", 140, 0), 7,
+                "ALTER TABLE t ADD COLUMN extra INT NOT NULL DEFAULT 7", altered);
+        assertThat(alter.key()).as("one writer per table, whatever the key columns").isEqualTo("db.t");
+        for (ChangeEvent event : List.of(truncate, ddl, alter)) {
             DataOutputSerializer out = new DataOutputSerializer(64);
             ChangeEventSerializer.INSTANCE.serialize(event, out);
             ChangeEvent back = ChangeEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
             assertThat(back).isEqualTo(event);
             assertThat(back.ddl()).isEqualTo(event.ddl());
+            assertThat(back.schema()).isEqualTo(event.schema());
         }
     }
 

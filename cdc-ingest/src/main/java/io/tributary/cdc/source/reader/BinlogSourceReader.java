@@ -43,6 +43,8 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private final SourceReaderContext context;
     private final BlockingQueue<QueuedRecord> queue;
     private final RecordConverter converter;
+    /** Builds the rows' schema of a table a CREATE or ALTER TABLE left, for the sink to apply at the statement. */
+    private final io.tributary.cdc.debezium.DebeziumTables schemaBuilder;
     private final String engineId = UUID.randomUUID().toString();
     private final JsonConverter offsetConverter = new JsonConverter();
     private final ParkedTables parked;
@@ -68,6 +70,8 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         this.config = config;
         this.context = context;
         this.converter = new RecordConverter(replacedImageTables);
+        this.schemaBuilder = new io.tributary.cdc.debezium.DebeziumTables(config);
+        converter.tableSchemasFrom(schemaBuilder::valueSchema);
         this.parked = new ParkedTables(config, control, this::wakeUp);
         this.ddlBarrier = ddlBarrier ? new DdlBarrier(this::wakeUp) : null;
         this.snapshotProgress = new SnapshotProgress(config);
@@ -393,6 +397,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         if (executor != null) {
             executor.shutdownNow();
         }
+        schemaBuilder.close();
         EngineStateRegistry.unregister(engineId);
     }
 }

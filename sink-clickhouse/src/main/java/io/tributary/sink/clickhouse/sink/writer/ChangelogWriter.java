@@ -87,7 +87,10 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
             throw timerFailure;
         }
         switch (event.op()) {
-            case DDL -> dropped(event);
+            case DDL -> {
+                dropped(event);
+                reshaped(event);
+            }
             case TRUNCATE -> {
                 TableNames names = names(event.database(), event.table());
                 flush(logs.get(event.qualifiedTable()));
@@ -147,6 +150,28 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
                 });
             }
         }
+    }
+
+    /**
+     * A CREATE or ALTER TABLE of a table kept as a changelog (no primary key, or read by views) changes the
+     * changelog and the multiset view at once, in the columns the statement left, whether or not rows
+     * follow. Key changes wait for the rows of the new shape.
+     */
+    private void reshaped(ChangeEvent event) {
+        TableSchema after = event.schema();
+        if (after.columns().isEmpty() || keyChanged(event)) {
+            return;
+        }
+        Changelog log = logs.get(event.qualifiedTable());
+        boolean unchanged = log != null ? log.schema.equals(after) : after.hasPrimaryKey() && !hasViews(event.table());
+        if (!unchanged) {
+            logFor(event);
+        }
+    }
+
+    private static boolean keyChanged(ChangeEvent event) {
+        return DdlStatements.parse(event.database(), event.ddl()).stream()
+                .anyMatch(a -> a instanceof DdlStatements.KeyChange || a instanceof DdlStatements.DropTable);
     }
 
     private void renamed(DdlStatements.RenameTable rename) {

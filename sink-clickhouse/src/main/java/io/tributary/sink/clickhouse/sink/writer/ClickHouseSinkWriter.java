@@ -113,10 +113,17 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
     /**
      * Renames and drops: everything buffered before the statement is stored first, in its old shape.
      * Schemas the writer knew for the affected tables are forgotten or moved, so the next rows re-check.
+     * A CREATE or ALTER TABLE of a table with a key then takes effect at once, in the columns the statement
+     * left ({@link ChangeEvent#schema()}), whether or not rows of the table follow; key changes wait for
+     * the rows of the new shape, which {@link KeyTransitions} follows.
      */
     private void applyDdl(ChangeEvent event) {
         List<DdlStatements.Action> actions = DdlStatements.parse(event.database(), event.ddl());
-        if (actions.isEmpty()) {
+        boolean columnsOnly = actions.stream().noneMatch(a -> a instanceof DdlStatements.KeyChange
+                || a instanceof DdlStatements.DropTable);
+        boolean newShape = columnsOnly && event.schema().hasPrimaryKey()
+                && !event.schema().equals(appliedSchemas.get(event.qualifiedTable()));
+        if (actions.isEmpty() && !newShape) {
             return;
         }
         flushAll();
@@ -133,6 +140,11 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
             }
         }
         buffers.clear();
+        if (newShape) {
+            LOG.info("{} at {}: ClickHouse takes the table's new columns now", event.qualifiedTable(), event.position());
+            applySchema(new TableBuffer(new TableNames(config.targetDatabase(event.database()), event.table()),
+                    event.qualifiedTable(), event.schema()), event.position());
+        }
     }
 
     /**
