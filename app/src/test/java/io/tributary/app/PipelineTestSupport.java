@@ -37,6 +37,16 @@ final class PipelineTestSupport {
         return java.sql.DriverManager.getConnection(mysql.jdbcUrl(database), mysql.admin().user(), mysql.admin().password());
     }
 
+    /** Drops {@code database} in ClickHouse and MySQL, then creates it empty in MySQL: a test's own start. */
+    static void freshDatabase(io.tributary.localservers.MySqlServer mysql, ClickHouseServer clickhouse, String database)
+            throws Exception {
+        clickhouse(clickhouse, "DROP DATABASE IF EXISTS " + database);
+        try (java.sql.Connection c = mysqlAdmin(mysql, ""); java.sql.Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + database);
+            st.execute("CREATE DATABASE " + database);
+        }
+    }
+
     /** Where the server writes its binlog now: file and position, by the statement its version knows. */
     record BinlogStatus(String file, long position) {}
 
@@ -77,6 +87,7 @@ final class PipelineTestSupport {
         StringBuilder yaml = new StringBuilder();
         keys.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
         Path file = dir.resolve("tributary.yaml");
+        java.nio.file.Files.createDirectories(dir);
         java.nio.file.Files.writeString(file, yaml);
         Map<String, String> env = new java.util.HashMap<>(System.getenv());
         env.put("TRIBUTARY_SOURCE_MYSQL_PASSWORD", mysql.cdc().password());

@@ -31,10 +31,8 @@ class SchemaWithoutRowsIT {
     void statementsWithoutRowsReachClickHouse() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
-        PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS " + DB);
+        PipelineTestSupport.freshDatabase(mysql, clickhouse, DB);
         try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, ""); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DB);
-            st.execute("CREATE DATABASE " + DB);
             st.execute("USE " + DB);
             st.execute("CREATE TABLE quiet (id INT PRIMARY KEY, a INT NOT NULL, b VARCHAR(10))");
             st.execute("CREATE TABLE quiet_nokey (x INT, y VARCHAR(10))");

@@ -27,10 +27,8 @@ class ServerSettingsIT {
     void invisibleKeysInvisibleColumnsAndCompressedTransactions() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
-        PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS " + DB);
+        PipelineTestSupport.freshDatabase(mysql, clickhouse, DB);
         try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, ""); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DB);
-            st.execute("CREATE DATABASE " + DB);
             st.execute("USE " + DB);
             st.execute("SET SESSION sql_generate_invisible_primary_key = ON");
             st.execute("CREATE TABLE gipk (name VARCHAR(40) NOT NULL, amount DECIMAL(10,2))");

@@ -29,10 +29,8 @@ class SessionRowImageIT {
     void aPartialRowImageStopsWithTheSettingAndTheRecoveryEndsEqual() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
-        PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS " + DB);
+        PipelineTestSupport.freshDatabase(mysql, clickhouse, DB);
         try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, ""); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + DB);
-            st.execute("CREATE DATABASE " + DB);
             st.execute("CREATE TABLE " + DB + ".minimal (id INT PRIMARY KEY, a INT, b VARCHAR(20))");
             st.execute("CREATE TABLE " + DB + ".fine (id INT PRIMARY KEY, a INT)");
             for (int i = 1; i <= 10; i++) {

@@ -131,6 +131,12 @@ public final class LocalMySql implements MySqlServer {
         return cdc;
     }
 
+    @Override
+    public java.util.Optional<Path> caCertificate() {
+        Path ca = dir.resolve("data").resolve("ca.pem"); // auto_generate_certs: written at the first start
+        return Files.isRegularFile(ca) ? java.util.Optional.of(ca) : java.util.Optional.empty();
+    }
+
     public Path directory() {
         return dir;
     }

@@ -18,7 +18,14 @@ public interface MySqlServer extends AutoCloseable {
                 + "&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true";
     }
 
-    /** Stops the server; its data stays for a later start on the same directory. */
+    /**
+     * The PEM file of the authority that signed the server's TLS certificate (MySQL's own {@code ca.pem},
+     * generated at initialisation), for tests of certificate verification; empty where it cannot be read.
+     */
+    default java.util.Optional<java.nio.file.Path> caCertificate() {
+        return java.util.Optional.empty();
+    }
+
     /** Stops the server process; data and address stay for {@link #startServer()} (outage tests). */
     void stopServer();
 

@@ -72,6 +72,10 @@ public final class DebeziumProperties {
         p.setProperty("connect.keep.alive", "true");
         p.setProperty("errors.max.retries", "-1");
         p.setProperty("database.ssl.mode", config.sslMode().debeziumValue());
+        if (config.trustStore() != null) {
+            p.setProperty("database.ssl.truststore", config.trustStore().file().toString());
+            p.setProperty("database.ssl.truststore.password", config.trustStore().password());
+        }
         return p;
     }
 

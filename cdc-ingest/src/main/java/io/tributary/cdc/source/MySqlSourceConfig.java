@@ -9,7 +9,8 @@ import org.apache.flink.configuration.Configuration;
 /** The validated settings of one MySQL source; built from {@link MySqlSourceOptions}. */
 public record MySqlSourceConfig(String host, int port, String user, String password, List<String> databases,
                                 List<String> tables, long serverId, int queueCapacity, Duration heartbeatInterval,
-                                Duration pollInterval, MySqlSslMode sslMode, MySqlSnapshotReader snapshotReader,
+                                Duration pollInterval, MySqlSslMode sslMode, String sslCa,
+                                MySqlSnapshotReader snapshotReader,
                                 int snapshotThreads, long snapshotChunkRows)
         implements Serializable {
 
@@ -36,6 +37,11 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
             throw new IllegalArgumentException(MySqlSourceOptions.POLL_INTERVAL.key() + " must be positive, not " + pollInterval);
         }
         java.util.Objects.requireNonNull(sslMode, "sslMode");
+        if (sslCa != null && !sslMode.verifiesCertificate()) {
+            throw new IllegalArgumentException(MySqlSourceOptions.SSL_CA.key() + " is set, but "
+                    + MySqlSourceOptions.SSL_MODE.key() + " " + sslMode.debeziumValue() + " does not verify the server's "
+                    + "certificate: set " + MySqlSourceOptions.SSL_MODE.key() + ": verify_ca (or verify_identity)");
+        }
         java.util.Objects.requireNonNull(snapshotReader, "snapshotReader");
         if (snapshotThreads < 0 || snapshotThreads > 64) {
             throw new IllegalArgumentException(MySqlSourceOptions.SNAPSHOT_THREADS.key() + " must be 0..64, not "
@@ -56,7 +62,8 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
                 required(c, MySqlSourceOptions.DATABASES), c.get(MySqlSourceOptions.TABLES),
                 c.get(MySqlSourceOptions.SERVER_ID), c.get(MySqlSourceOptions.QUEUE_CAPACITY),
                 c.get(MySqlSourceOptions.HEARTBEAT_INTERVAL), c.get(MySqlSourceOptions.POLL_INTERVAL),
-                c.get(MySqlSourceOptions.SSL_MODE), c.get(MySqlSourceOptions.SNAPSHOT_READER),
+                c.get(MySqlSourceOptions.SSL_MODE), c.get(MySqlSourceOptions.SSL_CA),
+                c.get(MySqlSourceOptions.SNAPSHOT_READER),
                 c.get(MySqlSourceOptions.SNAPSHOT_THREADS),
                 c.get(MySqlSourceOptions.SNAPSHOT_CHUNK_ROWS));
     }
@@ -79,7 +86,15 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
      * {@link #sslMode()} says), then {@code parameters} ({@code "&name=value..."} or empty).
      */
     public String jdbcUrl(String parameters) {
-        return "jdbc:mysql://" + host + ":" + port + "/?" + sslMode.jdbcParameters() + parameters;
+        // Without TLS, caching_sha2_password (the default from 8.4) needs the server's RSA key to send the password.
+        String tls = "sslMode=" + sslMode.connectorJValue() + (sslMode.mayBePlainText() ? "&allowPublicKeyRetrieval=true" : "")
+                + (sslCa == null ? "" : trustStore().jdbcParameters());
+        return "jdbc:mysql://" + host + ":" + port + "/?" + tls + parameters;
+    }
+
+    /** {@link #sslCa()} as a trust store, written on first use in this JVM (where the connections are made). */
+    public MySqlTrustStore trustStore() {
+        return sslCa == null ? null : MySqlTrustStore.of(sslCa);
     }
 
     @Override

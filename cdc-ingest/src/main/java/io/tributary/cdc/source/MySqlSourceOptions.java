@@ -49,7 +49,15 @@ public final class MySqlSourceOptions {
     public static final ConfigOption<MySqlSslMode> SSL_MODE = ConfigOptions.key("source.mysql.ssl-mode")
             .enumType(MySqlSslMode.class).defaultValue(MySqlSslMode.PREFERRED)
             .withDescription("TLS on every MySQL connection (binlog, snapshot, queries): disabled, preferred (TLS when "
-                    + "the server offers it) or required. The certificate is not verified.");
+                    + "the server offers it), required (TLS, certificate not verified), verify_ca (a certificate signed "
+                    + "by source.mysql.ssl-ca, or by an authority the JVM trusts) or verify_identity (verify_ca and "
+                    + "issued for source.mysql.host).");
+
+    public static final ConfigOption<String> SSL_CA = ConfigOptions.key("source.mysql.ssl-ca")
+            .stringType().noDefaultValue()
+            .withDescription("PEM file of the certificate authorities that sign the server's certificate (e.g. the "
+                    + "RDS or Cloud SQL CA bundle, or MySQL's own ca.pem), for ssl-mode verify_ca and verify_identity. "
+                    + "Without it those modes trust the JVM's authorities.");
 
     public static final ConfigOption<MySqlSnapshotReader> SNAPSHOT_READER = ConfigOptions.key("source.mysql.snapshot.reader")
             .enumType(MySqlSnapshotReader.class).defaultValue(MySqlSnapshotReader.TRIBUTARY)

@@ -24,6 +24,21 @@ class MySqlPreflightTest {
     }
 
     @Test
+    void certificateRefusalsNameTheSettingToChange() {
+        MySqlSourceConfig config = new MySqlSourceConfig("db.internal", 3306, "cdc", "pw", java.util.List.of("shop"),
+                java.util.List.of(), 5400, 16, java.time.Duration.ofSeconds(5), java.time.Duration.ofMillis(20),
+                MySqlSslMode.VERIFY_IDENTITY, null, MySqlSnapshotReader.TRIBUTARY, 0, 50_000);
+        String untrusted = MySqlPreflight.certificateRefused(config, new java.sql.SQLException("Communications link failure",
+                new RuntimeException("PKIX path building failed: unable to find valid certification path to requested target")));
+        assertThat(untrusted).contains("refused by TLS verification (source.mysql.ssl-mode: verify_identity)")
+                .contains("not signed by the JVM's trusted authorities").contains("set source.mysql.ssl-ca");
+        String host = MySqlPreflight.certificateRefused(config, new java.sql.SQLException("Communications link failure",
+                new RuntimeException("No subject alternative DNS name matching db.internal found.")));
+        assertThat(host).contains("not issued for source.mysql.host 'db.internal'").contains("verify_ca");
+        assertThat(MySqlPreflight.certificateRefused(config, new java.sql.SQLException("Access denied for user"))).isNull();
+    }
+
+    @Test
     void partialJsonDiffsAreRefused() {
         assertThat(MySqlPreflight.partialJson("")).isNull();
         assertThat(MySqlPreflight.partialJson(null)).isNull();

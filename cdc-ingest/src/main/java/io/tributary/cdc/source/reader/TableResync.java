@@ -66,7 +66,7 @@ final class TableResync implements AutoCloseable {
         int dot = table.indexOf('.');
         MySqlSourceConfig one = new MySqlSourceConfig(config.host(), config.port(), config.user(), config.password(),
                 List.of(table.substring(0, dot)), List.of(table), resyncServerId(config.serverId()),
-                config.queueCapacity(), config.heartbeatInterval(), config.pollInterval(), config.sslMode(),
+                config.queueCapacity(), config.heartbeatInterval(), config.pollInterval(), config.sslMode(), config.sslCa(),
                 config.snapshotReader(), config.snapshotThreads(), config.snapshotChunkRows());
         EngineStateRegistry.register(engineId, new EngineStateRegistry.EngineState(null, null, List.of()));
         Properties p = DebeziumProperties.build(one, engineId);
