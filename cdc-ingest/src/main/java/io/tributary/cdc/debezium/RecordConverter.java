@@ -56,6 +56,8 @@ public final class RecordConverter {
     private static final int MAX_READERS = 10_000;
     /** The newest TableSchema per row schema, for TRUNCATE records, which carry no key schema. */
     private final Map<Schema, TableSchema> latestByRowSchema = new ConcurrentHashMap<>();
+    /** Builds the rows' schema of a table a schema change names; null: DDL events carry no columns. */
+    private volatile java.util.function.Function<io.debezium.relational.Table, Schema> valueSchemas;
     /** The version epoch of the positions made from here on ({@link SourcePosition#withEpoch}). */
     private volatile int epoch;
 
@@ -260,8 +262,6 @@ public final class RecordConverter {
     public void tableSchemasFrom(java.util.function.Function<io.debezium.relational.Table, Schema> valueSchemas) {
         this.valueSchemas = valueSchemas;
     }
-
-    private volatile java.util.function.Function<io.debezium.relational.Table, Schema> valueSchemas;
 
     /**
      * The columns of the one table a CREATE or ALTER TABLE left, as its rows will carry them, so that the sink

@@ -40,6 +40,14 @@ public final class DdlStatements {
 
     private DdlStatements() {}
 
+    /**
+     * Whether a statement's actions change a table's key or drop it: the columns it leaves then do not take
+     * effect at the statement (key changes follow the rows of the new shape; a dropped table has none).
+     */
+    public static boolean changesKeyOrDropsTable(List<Action> actions) {
+        return actions.stream().anyMatch(a -> a instanceof KeyChange || a instanceof DropTable);
+    }
+
     /** The actions of one statement run with {@code database} as the current database; empty when none apply. */
     public static List<Action> parse(String database, String statement) {
         String sql = statement.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("(?m)--\\s.*$", " ").trim();

@@ -88,8 +88,9 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
         }
         switch (event.op()) {
             case DDL -> {
-                dropped(event);
-                reshaped(event);
+                List<DdlStatements.Action> actions = DdlStatements.parse(event.database(), event.ddl());
+                dropped(event, actions);
+                reshaped(event, actions);
             }
             case TRUNCATE -> {
                 TableNames names = names(event.database(), event.table());
@@ -130,8 +131,8 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
      * DROP TABLE retracts everything the table contributed; RENAME TABLE moves a keyless table's
      * changelog; ADD PRIMARY KEY records that the multiset is complete up to it.
      */
-    private void dropped(ChangeEvent event) {
-        for (DdlStatements.Action action : DdlStatements.parse(event.database(), event.ddl())) {
+    private void dropped(ChangeEvent event, List<DdlStatements.Action> actions) {
+        for (DdlStatements.Action action : actions) {
             if (action instanceof DdlStatements.DropTable drop) {
                 String database = drop.table().substring(0, drop.table().indexOf('.'));
                 flush(logs.remove(drop.table()));
@@ -157,9 +158,9 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
      * changelog and the multiset view at once, in the columns the statement left, whether or not rows
      * follow. Key changes wait for the rows of the new shape.
      */
-    private void reshaped(ChangeEvent event) {
+    private void reshaped(ChangeEvent event, List<DdlStatements.Action> actions) {
         TableSchema after = event.schema();
-        if (after.columns().isEmpty() || keyChanged(event)) {
+        if (after.columns().isEmpty() || DdlStatements.changesKeyOrDropsTable(actions)) {
             return;
         }
         Changelog log = logs.get(event.qualifiedTable());
@@ -167,11 +168,6 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
         if (!unchanged) {
             logFor(event);
         }
-    }
-
-    private static boolean keyChanged(ChangeEvent event) {
-        return DdlStatements.parse(event.database(), event.ddl()).stream()
-                .anyMatch(a -> a instanceof DdlStatements.KeyChange || a instanceof DdlStatements.DropTable);
     }
 
     private void renamed(DdlStatements.RenameTable rename) {

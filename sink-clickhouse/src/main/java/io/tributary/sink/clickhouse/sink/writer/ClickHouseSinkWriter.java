@@ -119,9 +119,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
      */
     private void applyDdl(ChangeEvent event) {
         List<DdlStatements.Action> actions = DdlStatements.parse(event.database(), event.ddl());
-        boolean columnsOnly = actions.stream().noneMatch(a -> a instanceof DdlStatements.KeyChange
-                || a instanceof DdlStatements.DropTable);
-        boolean newShape = columnsOnly && event.schema().hasPrimaryKey()
+        boolean newShape = !DdlStatements.changesKeyOrDropsTable(actions) && event.schema().hasPrimaryKey()
                 && !event.schema().equals(appliedSchemas.get(event.qualifiedTable()));
         if (actions.isEmpty() && !newShape) {
             return;
