@@ -18,46 +18,77 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * The parallel snapshot while MySQL keeps changing: writes run from before the pipeline starts
- * until after its snapshot ended, so some commit between Debezium's start position and the
- * snapshot's read views, some while the slices are read. A sliced table, a table with a composite
- * key (one slice) and a table without a key (a changelog, where a change counted twice or lost
- * would show as a row too many or too few) must all end equal to MySQL, row by row.
+ * The chunked snapshot while MySQL keeps changing, read by a user holding only SELECT, REPLICATION
+ * SLAVE and REPLICATION CLIENT (what managed services give): writes run from before the pipeline
+ * starts until after its snapshot ended, so some commit before Debezium's start position, some
+ * between a chunk's watermarks, some after. Keys of every kind the engine cuts (UNSIGNED BIGINT near
+ * its top, a composite INT + DATETIME(3) key, a DECIMAL key), a key of an accent- and
+ * case-insensitive collation (read as one chunk) and a table without a key (a changelog, where a
+ * change counted twice or lost would show as a row too many or too few) must all end equal to
+ * MySQL, row by row.
  */
 class SnapshotUnderWritesIT {
     private static final int ROWS = 300_000;
+    /** Unsigned keys from here: above Long.MAX_VALUE, so a signed comparison would misplace them. */
+    private static final String BASE = "18446744073708000000";
 
     @Test
     void snapshotWhileWritingEndsEqual() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
         createDatabase(mysql, clickhouse, "snapw",
-                "CREATE TABLE items (id INT PRIMARY KEY, v VARCHAR(40), n INT)",
-                "CREATE TABLE pairs (a INT, b INT, v INT, PRIMARY KEY (a, b))",
+                "CREATE TABLE items (id BIGINT UNSIGNED PRIMARY KEY, v VARCHAR(40), n INT)",
+                "CREATE TABLE pairs (a INT, b DATETIME(3), v INT, PRIMARY KEY (a, b))",
+                "CREATE TABLE amounts (k DECIMAL(12, 2) PRIMARY KEY, v INT)",
+                "CREATE TABLE words (w VARCHAR(40) COLLATE utf8mb4_0900_ai_ci PRIMARY KEY, n INT)",
                 "CREATE TABLE notes (note VARCHAR(40), n INT)",
-                fill("items", ROWS, "i, CONCAT('item ', i), i"),
-                fill("pairs", 20_000, "i DIV 100, i MOD 100, i"),
+                fill("items", ROWS, BASE + " + i, CONCAT('item ', i), i"),
+                fill("pairs", 60_000, "i DIV 100, TIMESTAMP('2024-01-01') + INTERVAL (i MOD 100) * 1001000 MICROSECOND, i"),
+                fill("amounts", 50_000, "i / 4 - 6000, i"),
+                "INSERT INTO words VALUES ('Straße', 1), ('strasse2', 2), ('Ärger', 3), ('arger2', 4), ('Zebra', 5), "
+                        + "('apfel', 6), ('Éclair', 7), ('eclair2', 8)",
                 fill("notes", 10_000, "CONCAT('note ', i MOD 500), i MOD 7"));
+        String password = threePrivilegeUser(mysql, "tributary_snapw");
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "snapshot-writes-");
-        PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "snapw", "snapw",
-                Map.of("sink.clickhouse.status-database", "tributary_snapw", "source.mysql.snapshot.chunk-rows", "20000",
-                        "source.mysql.snapshot.threads", "2"));
+        PipelineTestSupport.TestConfig setup = withUser(PipelineTestSupport.configure(dir, mysql, clickhouse, "snapw",
+                "snapw", Map.of("sink.clickhouse.status-database", "tributary_snapw", "source.mysql.snapshot.chunk-rows",
+                        "20000", "source.mysql.snapshot.threads", "2", "source.mysql.user", "tributary_snapw")), password);
         Path log = dir.resolve("run.log");
         try (Writer writer = new Writer(mysql, "snapw", SnapshotUnderWritesIT::changeEveryTable)) {
             writer.start();
             writer.awaitStatements(200);
             long beforeStart = writer.statements();
             try (Pipeline pipeline = new Pipeline(setup, log)) {
-                awaitLogLine(log, "ParallelSnapshot - Snapshot at ", 180);
+                awaitLogLine(log, "read without locks in", 180);
                 long atSnapshotEnd = writer.statements();
                 writer.awaitStatements(atSnapshotEnd + 500);
                 writer.close();
                 assertThat(atSnapshotEnd - beforeStart).as("writes while the pipeline started and snapshotted")
                         .isGreaterThan(1000);
-                assertThat(Files.readString(log)).contains("Snapshot of 3 table(s)").contains("by 2 thread(s)");
+                String text = Files.readString(log);
+                assertThat(text).contains("Snapshot of 5 table(s) without locks by 2 reader(s)")
+                        .contains("snapw.items: ").contains("snapw.pairs: ").contains("snapw.amounts: ")
+                        .doesNotContain("FLUSH TABLES").doesNotContain("parked");
                 PipelineTestSupport.awaitEqual(setup.conf(), 240);
             }
         }
+    }
+
+    /** A user with SELECT, REPLICATION SLAVE and REPLICATION CLIENT only; returns its password. */
+    static String threePrivilegeUser(MySqlServer mysql, String user) throws Exception {
+        String password = "Three-" + Long.toHexString(System.nanoTime());
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, ""); Statement st = c.createStatement()) {
+            st.execute("DROP USER IF EXISTS '" + user + "'@'%'");
+            st.execute("CREATE USER '" + user + "'@'%' IDENTIFIED WITH caching_sha2_password BY '" + password + "'");
+            st.execute("GRANT SELECT, REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '" + user + "'@'%'");
+        }
+        return password;
+    }
+
+    static PipelineTestSupport.TestConfig withUser(PipelineTestSupport.TestConfig base, String password) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(base.env());
+        env.put("TRIBUTARY_SOURCE_MYSQL_PASSWORD", password);
+        return new PipelineTestSupport.TestConfig(base.file(), env, TributaryConfig.load(base.file(), env));
     }
 
     /**
@@ -80,12 +111,12 @@ class SnapshotUnderWritesIT {
         Path log = dir.resolve("run.log");
         try (Writer writer = new Writer(mysql, "snapdrop", SnapshotUnderWritesIT::updateInBulk);
              Pipeline pipeline = new Pipeline(setup, log)) {
-            awaitLogLine(log, "read views opened under a global read lock", 180);
+            awaitLogLine(log, "without locks by", 180);
             writer.start();
             writer.awaitStatements(8); // 40,000 row changes: more than the queues between binlog and job hold
-            assertThat(Files.readString(log)).as("still snapshotting").doesNotContain("ParallelSnapshot - Snapshot at ");
+            assertThat(Files.readString(log)).as("still snapshotting").doesNotContain("read without locks in");
             assertThat(killBinlogDumps(mysql)).as("binlog dump threads killed").isPositive();
-            awaitLogLine(log, "ParallelSnapshot - Snapshot at ", 180);
+            awaitLogLine(log, "read without locks in", 180);
             writer.awaitStatements(writer.statements() + 20);
             writer.close();
             PipelineTestSupport.awaitEqual(setup.conf(), 300);
@@ -203,23 +234,39 @@ class SnapshotUnderWritesIT {
         st.executeUpdate("INSERT INTO notes VALUES ('bulk', " + random.nextInt(7) + ")");
     }
 
-    /** Single-row changes in every table (updates, inserts at both ends of the key range, deletes), and some transactions. */
+    /**
+     * Single-row changes in every table (updates, inserts at both ends of each key range, deletes),
+     * and multi-statement transactions.
+     */
     private static void changeEveryTable(Connection c, Statement st, Random random) throws Exception {
         int id = 1 + random.nextInt(ROWS);
-        switch (random.nextInt(7)) {
-            case 0 -> st.executeUpdate("UPDATE items SET v = 'changed', n = n + 1 WHERE id = " + id);
-            case 1 -> st.executeUpdate("INSERT INTO items VALUES (" + (ROWS + 1 + random.nextInt(1_000_000))
+        switch (random.nextInt(10)) {
+            case 0 -> st.executeUpdate("UPDATE items SET v = 'changed', n = n + 1 WHERE id = " + BASE + " + " + id);
+            case 1 -> st.executeUpdate("INSERT INTO items VALUES (" + BASE + " + " + (ROWS + 1 + random.nextInt(500_000))
                     + ", 'new high', 1) ON DUPLICATE KEY UPDATE n = n + 1");
-            case 2 -> st.executeUpdate("INSERT INTO items VALUES (" + (-random.nextInt(1_000_000))
+            case 2 -> st.executeUpdate("INSERT INTO items VALUES (" + random.nextInt(1_000_000)
                     + ", 'new low', 2) ON DUPLICATE KEY UPDATE n = n + 1");
-            case 3 -> st.executeUpdate("DELETE FROM items WHERE id = " + id);
-            case 4 -> st.executeUpdate("UPDATE pairs SET v = v + 1 WHERE a = " + random.nextInt(200)
-                    + " AND b = " + random.nextInt(100));
-            case 5 -> st.executeUpdate("INSERT INTO notes VALUES ('during snapshot', " + random.nextInt(7) + ")");
+            case 3 -> st.executeUpdate("DELETE FROM items WHERE id = " + BASE + " + " + id);
+            case 4 -> st.executeUpdate("UPDATE pairs SET v = v + 1 WHERE a = " + random.nextInt(600)
+                    + " AND b = TIMESTAMP('2024-01-01') + INTERVAL " + random.nextInt(100) * 1001000 + " MICROSECOND");
+            case 5 -> st.executeUpdate("INSERT INTO pairs VALUES (" + (random.nextBoolean() ? -1 - random.nextInt(50)
+                    : 700 + random.nextInt(50)) + ", NOW(3), 1) ON DUPLICATE KEY UPDATE v = v + 1");
+            case 6 -> st.executeUpdate(random.nextBoolean()
+                    ? "DELETE FROM amounts WHERE k = " + (random.nextInt(50_000) / 4.0 - 6000)
+                    : "INSERT INTO amounts VALUES (" + (random.nextInt(2_000_000) / 4.0 - 500_000) + ", 9) "
+                    + "ON DUPLICATE KEY UPDATE v = v + 1");
+            case 7 -> st.executeUpdate("INSERT INTO notes VALUES ('during snapshot', " + random.nextInt(7) + ")");
+            case 8 -> st.executeUpdate(switch (random.nextInt(3)) {
+                case 0 -> "UPDATE words SET n = n + 1 WHERE w = 'STRASSE'"; // ß = ss under utf8mb4_0900_ai_ci
+                case 1 -> "INSERT INTO words VALUES ('w" + random.nextInt(300) + "', 1) ON DUPLICATE KEY UPDATE n = n + 1";
+                default -> "DELETE FROM words WHERE w = 'W" + random.nextInt(300) + "'";
+            });
             default -> {
                 c.setAutoCommit(false);
                 st.executeUpdate("UPDATE notes SET n = n + 10 WHERE note = 'note " + random.nextInt(500) + "'");
-                st.executeUpdate("UPDATE items SET n = -n WHERE id BETWEEN " + id + " AND " + (id + 50));
+                st.executeUpdate("UPDATE items SET n = -n WHERE id BETWEEN " + BASE + " + " + id + " AND " + BASE + " + "
+                        + (id + 50));
+                st.executeUpdate("DELETE FROM notes WHERE note = 'note " + random.nextInt(500) + "' LIMIT 1");
                 c.commit();
                 c.setAutoCommit(true);
             }

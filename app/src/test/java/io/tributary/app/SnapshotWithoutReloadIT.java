@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A replication user without RELOAD cannot take the snapshot's global read lock: the pipeline
+ * A replication user without RELOAD cannot take the locking snapshot's global read lock: the pipeline
  * refuses to start, saying what to grant (before, Debezium failed on it and the job restarted
  * forever). Once granted, the same pipeline runs and ends equal row by row.
  */
@@ -63,6 +63,7 @@ class SnapshotWithoutReloadIT {
                                                             String password) throws Exception {
         Map<String, String> settings = new HashMap<>();
         settings.put("source.mysql.user", "tributary_noreload");
+        settings.put("source.mysql.snapshot.reader", "locking"); // the chunked reader needs no RELOAD
         settings.put("sink.clickhouse.status-database", "tributary_noreload");
         PipelineTestSupport.TestConfig base = PipelineTestSupport.configure(dir, mysql, clickhouse, "noreload", "t",
                 settings);

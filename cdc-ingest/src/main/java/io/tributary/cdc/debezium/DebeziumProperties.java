@@ -20,6 +20,14 @@ public final class DebeziumProperties {
      * streams: Tributary's parallel snapshot reads the rows.
      */
     public static Properties build(MySqlSourceConfig config, String engineId, boolean dataSnapshot) {
+        return build(config, engineId, dataSnapshot, false);
+    }
+
+    /**
+     * {@code lockFree}: Debezium reads the tables' structure without any lock (the chunked snapshot's user has
+     * neither RELOAD nor LOCK TABLES); a DDL during that read of a few seconds is the one it cannot place.
+     */
+    public static Properties build(MySqlSourceConfig config, String engineId, boolean dataSnapshot, boolean lockFree) {
         Properties p = new Properties();
         p.setProperty("name", ENGINE_NAME);
         p.setProperty("connector.class", "io.debezium.connector.mysql.MySqlConnector");
@@ -43,7 +51,7 @@ public final class DebeziumProperties {
                     .map(DebeziumProperties::quoteRegex).collect(Collectors.joining(",")));
         }
         p.setProperty("snapshot.mode", dataSnapshot ? "initial" : "no_data");
-        p.setProperty("snapshot.locking.mode", "minimal");
+        p.setProperty("snapshot.locking.mode", lockFree ? "none" : "minimal");
         p.setProperty("include.schema.changes", "true");
         p.setProperty("tombstones.on.delete", "false");
         // Debezium skips TRUNCATE by default, which would leave every truncated row in ClickHouse.
@@ -70,6 +78,10 @@ public final class DebeziumProperties {
         p.setProperty("poll.interval.ms", Long.toString(config.pollInterval().toMillis()));
         p.setProperty("max.queue.size", "16384");
         p.setProperty("connect.keep.alive", "true");
+        // The binlog client asks the server for a heartbeat event every 0.8 x this interval; Debezium's heartbeat
+        // records ride on binlog events, so on an idle server this bounds how long a snapshot chunk waits for the
+        // binlog to pass its high watermark (Debezium's 60 s default: 48 s). A silent connection is also found sooner.
+        p.setProperty("connect.keep.alive.interval.ms", "5000");
         p.setProperty("errors.max.retries", "-1");
         p.setProperty("database.ssl.mode", config.sslMode().debeziumValue());
         if (config.trustStore() != null) {

@@ -120,6 +120,16 @@ public final class ChangeEvent {
 
     public String[] values() { return values.clone(); }
 
+    /** The primary key's values, in key column order (empty without a key). */
+    public String[] keyValues() {
+        int[] indexes = schema.keyIndexes();
+        String[] key = new String[indexes.length];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = values[indexes[i]];
+        }
+        return key;
+    }
+
     /** Table and primary key values: the unit of ordering and deduplication. */
     public String key() {
         if (op == Op.DDL) {

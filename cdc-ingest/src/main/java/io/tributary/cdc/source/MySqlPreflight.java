@@ -23,7 +23,7 @@ public final class MySqlPreflight {
         try (Connection c = DriverManager.getConnection(url, config.user(), config.password());
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT VERSION(), @@GLOBAL.log_bin, @@GLOBAL.binlog_format, "
-                     + "@@GLOBAL.binlog_row_image")) {
+                     + "@@GLOBAL.binlog_row_image, @@GLOBAL.gtid_mode")) {
             rs.next();
             String version = rs.getString(1);
             List<String> problems = new ArrayList<>(problems(version, rs.getString(2), rs.getString(3), rs.getString(4)));
@@ -33,8 +33,9 @@ public final class MySqlPreflight {
                     problems.add(partialJson);
                 }
             }
-            if (problems.isEmpty() && config.snapshotReader() == MySqlSnapshotReader.TRIBUTARY) {
-                String missing = missingReload(config.user(), grants(c));
+            boolean gtids = "ON".equalsIgnoreCase(rs.getString(5));
+            if (problems.isEmpty() && locks(config.snapshotReader(), gtids)) {
+                String missing = missingReload(config.user(), grants(c), config.snapshotReader());
                 if (missing != null) {
                     problems.add(missing);
                 }
@@ -130,7 +131,12 @@ public final class MySqlPreflight {
      * needs RELOAD), or null. Privileges that come through roles are not listed by SHOW GRANTS: a
      * user with roles is given the benefit of the doubt (the snapshot itself then says what is missing).
      */
-    static String missingReload(String user, List<String> grants) {
+    /** Whether a new pipeline's snapshot takes a global read lock: the locking reader, or the chunked one without GTIDs. */
+    static boolean locks(MySqlSnapshotReader reader, boolean gtids) {
+        return reader == MySqlSnapshotReader.LOCKING || reader == MySqlSnapshotReader.CHUNKED && !gtids;
+    }
+
+    static String missingReload(String user, List<String> grants, MySqlSnapshotReader reader) {
         for (String grant : grants) {
             String g = grant.toUpperCase(Locale.ROOT);
             boolean global = g.contains(" ON *.* ");
@@ -141,10 +147,14 @@ public final class MySqlPreflight {
                 return null; // GRANT role TO user
             }
         }
-        return "the user '" + user + "' lacks the RELOAD privilege, which the snapshot needs for a global read lock held "
-                + "for a moment while its read views open (GRANT RELOAD ON *.* TO '" + user + "'), or set "
-                + MySqlSourceOptions.SNAPSHOT_READER.key() + ": debezium (Debezium's snapshot, which needs RELOAD or "
-                + "FLUSH_TABLES)";
+        String withoutLocks = reader == MySqlSnapshotReader.CHUNKED
+                ? "gtid_mode is not ON, so the snapshot cannot run without locks: set gtid_mode=ON and "
+                + "enforce_gtid_consistency=ON (on RDS, Aurora and Cloud SQL in the parameter group or flags), or "
+                : "set " + MySqlSourceOptions.SNAPSHOT_READER.key() + ": chunked (no lock; needs gtid_mode=ON), or ";
+        return "the user '" + user + "' lacks the RELOAD privilege, which the locking snapshot needs for a global read "
+                + "lock held for a moment while its read views open (GRANT RELOAD ON *.* TO '" + user + "'); "
+                + withoutLocks + "set " + MySqlSourceOptions.SNAPSHOT_READER.key() + ": debezium (Debezium's snapshot, "
+                + "which needs RELOAD or FLUSH_TABLES)";
     }
 
     /** What is wrong with a server reporting these values; empty when it can be captured. */

@@ -13,6 +13,18 @@ import java.util.Map;
 public final class MySqlRowEstimates {
     private MySqlRowEstimates() {}
 
+    /** The captured base tables that exist now, with MySQL's row estimates; empty: no snapshot to take. */
+    public static Map<String, Long> captured(MySqlSourceConfig config) throws SQLException {
+        try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl("&connectTimeout=10000"),
+                config.user(), config.password())) {
+            Map<String, Long> estimates = new HashMap<>(read(c, config.databases()));
+            if (!config.tables().isEmpty()) {
+                estimates.keySet().retainAll(java.util.Set.copyOf(config.tables()));
+            }
+            return estimates;
+        }
+    }
+
     public static Map<String, Long> read(Connection connection, Collection<String> databases) throws SQLException {
         try (Statement st = connection.createStatement()) {
             // information_schema caches table statistics for a day by default: a table loaded since

@@ -38,8 +38,10 @@ public final class MySqlSourceOptions {
             .withDescription("Change records buffered between Debezium and Flink; a full queue holds Debezium back.");
 
     public static final ConfigOption<Duration> HEARTBEAT_INTERVAL = ConfigOptions.key("source.mysql.heartbeat-interval")
-            .durationType().defaultValue(Duration.ofSeconds(10))
-            .withDescription("How often the source position advances while captured tables are idle.");
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("How often the source position advances while captured tables are idle. The chunked "
+                    + "snapshot hands a chunk out once the binlog passed its high watermark; when only other "
+                    + "databases are written, a heartbeat is what says so.");
 
     public static final ConfigOption<Duration> POLL_INTERVAL = ConfigOptions.key("source.mysql.poll-interval")
             .durationType().defaultValue(Duration.ofMillis(20))
@@ -60,11 +62,13 @@ public final class MySqlSourceOptions {
                     + "Without it those modes trust the JVM's authorities.");
 
     public static final ConfigOption<MySqlSnapshotReader> SNAPSHOT_READER = ConfigOptions.key("source.mysql.snapshot.reader")
-            .enumType(MySqlSnapshotReader.class).defaultValue(MySqlSnapshotReader.TRIBUTARY)
-            .withDescription("Who reads a new pipeline's snapshot: tributary (parallel, read views opened at one binlog "
-                    + "position under a global read lock held for a moment, needs RELOAD) or debezium (Debezium's own "
-                    + "single-threaded snapshot, slower; without RELOAD it falls back to table locks, which need "
-                    + "FLUSH_TABLES).");
+            .enumType(MySqlSnapshotReader.class).defaultValue(MySqlSnapshotReader.CHUNKED)
+            .withDescription("Who reads a new pipeline's snapshot: chunked (key-range chunks read in parallel while the "
+                    + "binlog streams, reconciled with it by watermarks; no lock, needs only SELECT, REPLICATION SLAVE "
+                    + "and REPLICATION CLIENT, and gtid_mode=ON, without which the locking reader runs), locking "
+                    + "(parallel read views opened at one binlog position under a global read lock held for a moment, "
+                    + "needs RELOAD) or debezium (Debezium's own single-threaded snapshot, slower; without RELOAD it "
+                    + "falls back to table locks, which need FLUSH_TABLES).");
 
     public static final ConfigOption<Integer> SNAPSHOT_THREADS = ConfigOptions.key("source.mysql.snapshot.threads")
             .intType().defaultValue(0)
@@ -74,6 +78,7 @@ public final class MySqlSourceOptions {
 
     public static final ConfigOption<Long> SNAPSHOT_CHUNK_ROWS = ConfigOptions.key("source.mysql.snapshot.chunk-rows")
             .longType().defaultValue(50_000L)
-            .withDescription("Rows per slice of the parallel snapshot, for tables with a single integer primary "
-                    + "key (sliced by key range from MySQL's row estimate); other tables are read in one slice.");
+            .withDescription("Rows per chunk of the snapshot. The chunked reader cuts tables whose primary key is made of "
+                    + "integer, DECIMAL, DATE, DATETIME, TIMESTAMP or binary columns; tables without a key or with a "
+                    + "character key are read in one chunk. The locking reader cuts only single integer keys.");
 }

@@ -17,7 +17,7 @@ class MySqlPreflightIT {
     private static MySqlSourceConfig config(MySqlServer mysql, String password) {
         return new MySqlSourceConfig(mysql.host(), mysql.port(), mysql.cdc().user(), password, List.of("preflight"),
                 List.of(), 5501L, 1024, Duration.ofSeconds(10), Duration.ofMillis(20), MySqlSslMode.PREFERRED, null,
-                MySqlSnapshotReader.TRIBUTARY, 0, 50_000);
+                MySqlSnapshotReader.LOCKING, 0, 50_000);
     }
 
     @Test

@@ -27,7 +27,7 @@ class MySqlPreflightTest {
     void certificateRefusalsNameTheSettingToChange() {
         MySqlSourceConfig config = new MySqlSourceConfig("db.internal", 3306, "cdc", "pw", java.util.List.of("shop"),
                 java.util.List.of(), 5400, 16, java.time.Duration.ofSeconds(5), java.time.Duration.ofMillis(20),
-                MySqlSslMode.VERIFY_IDENTITY, null, MySqlSnapshotReader.TRIBUTARY, 0, 50_000);
+                MySqlSslMode.VERIFY_IDENTITY, null, MySqlSnapshotReader.LOCKING, 0, 50_000);
         String untrusted = MySqlPreflight.certificateRefused(config, new java.sql.SQLException("Communications link failure",
                 new RuntimeException("PKIX path building failed: unable to find valid certification path to requested target")));
         assertThat(untrusted).contains("refused by TLS verification (source.mysql.ssl-mode: verify_identity)")
@@ -49,15 +49,15 @@ class MySqlPreflightTest {
     @Test
     void reloadMustBeGrantedOnEverything() {
         assertThat(MySqlPreflight.missingReload("cdc", java.util.List.of(
-                "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE ON *.* TO `cdc`@`%`"))).isNull();
-        assertThat(MySqlPreflight.missingReload("cdc", java.util.List.of("GRANT RELOAD ON *.* TO `cdc`@`%`"))).isNull();
+                "GRANT SELECT, RELOAD, SHOW DATABASES, REPLICATION SLAVE ON *.* TO `cdc`@`%`"), MySqlSnapshotReader.LOCKING)).isNull();
+        assertThat(MySqlPreflight.missingReload("cdc", java.util.List.of("GRANT RELOAD ON *.* TO `cdc`@`%`"), MySqlSnapshotReader.LOCKING)).isNull();
         assertThat(MySqlPreflight.missingReload("root", java.util.List.of(
-                "GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION"))).isNull();
+                "GRANT ALL PRIVILEGES ON *.* TO `root`@`localhost` WITH GRANT OPTION"), MySqlSnapshotReader.LOCKING)).isNull();
         assertThat(MySqlPreflight.missingReload("cdc", java.util.List.of(
-                "GRANT SELECT ON *.* TO `cdc`@`%`", "GRANT `cdc_role`@`%` TO `cdc`@`%`"))).as("roles: not judged").isNull();
+                "GRANT SELECT ON *.* TO `cdc`@`%`", "GRANT `cdc_role`@`%` TO `cdc`@`%`"), MySqlSnapshotReader.LOCKING)).as("roles: not judged").isNull();
         assertThat(MySqlPreflight.missingReload("cdc", java.util.List.of(
                 "GRANT SELECT, SHOW DATABASES, REPLICATION SLAVE, REPLICATION CLIENT, LOCK TABLES ON *.* TO `cdc`@`%`",
-                "GRANT RELOAD ON `shop`.* TO `cdc`@`%`")))
+                "GRANT RELOAD ON `shop`.* TO `cdc`@`%`"), MySqlSnapshotReader.LOCKING))
                 .contains("lacks the RELOAD privilege").contains("GRANT RELOAD ON *.* TO 'cdc'")
                 .contains("source.mysql.snapshot.reader: debezium");
     }

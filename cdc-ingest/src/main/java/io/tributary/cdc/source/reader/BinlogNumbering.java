@@ -38,7 +38,7 @@ final class BinlogNumbering {
     private BinlogNumbering() {}
 
     /** The server read from now and the epoch of the versions read from it. */
-    record Reading(String serverUuid, int epoch) {}
+    record Reading(String serverUuid, int epoch, boolean gtids) {}
 
     /** What the server says about itself: its identity, whether it has GTIDs on, its binlog files and sizes. */
     record Server(String uuid, boolean gtids, Map<String, Long> logs) {}
@@ -50,7 +50,7 @@ final class BinlogNumbering {
     static Reading resume(MySqlSourceConfig config, BinlogSplit split) {
         Server server = read(config);
         if (split.offsetValue() == null) {
-            return new Reading(server.uuid(), split.epoch());
+            return new Reading(server.uuid(), split.epoch(), server.gtids());
         }
         String where = "MySQL at " + config.host() + ":" + config.port();
         String file = SourceFailures.field(split.offsetValue(), "file");
@@ -86,7 +86,7 @@ final class BinlogNumbering {
                         + "Tributary, drop its ClickHouse databases, delete its state directory (state.dir) and start it "
                         + "again.");
             }
-            return new Decision(new Reading(server.uuid(), split.epoch() + 1), Optional.empty());
+            return new Decision(new Reading(server.uuid(), split.epoch() + 1, server.gtids()), Optional.empty());
         }
         if (!storedFile.isEmpty() && !"?".equals(storedFile) && storedPosition.matches("\\d+")) {
             Optional<String> problem = problem(storedFile, Long.parseLong(storedPosition), server.logs());
@@ -94,7 +94,7 @@ final class BinlogNumbering {
                 return new Decision(null, problem);
             }
         }
-        return new Decision(new Reading(server.uuid(), split.epoch()), Optional.empty());
+        return new Decision(new Reading(server.uuid(), split.epoch(), server.gtids()), Optional.empty());
     }
 
     private static Decision refuse(String message) {

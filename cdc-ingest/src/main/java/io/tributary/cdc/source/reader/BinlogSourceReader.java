@@ -60,8 +60,12 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private BinlogNumbering.Reading reading;
     private Map<String, ?> lastPartition;
     private Map<String, ?> lastOffset;
-    /** The initial snapshot while it runs; binlog records wait in the queue until it ends. */
+    /** The locking snapshot while it runs; binlog records wait in the queue until it ends. */
     private volatile ParallelSnapshot snapshot;
+    /** The chunk engine's snapshot while it runs; binlog records pass through its reconciliation. */
+    private volatile io.tributary.cdc.source.snapshot.ChunkedSnapshot chunked;
+    /** Where the binlog handed on stands: the start of the last record's transaction, or a heartbeat's position. */
+    private io.tributary.cdc.event.SourcePosition cursor;
     /** The snapshot's position P after it ended, until the binlog reaches it: records before P are in it already. */
     private io.tributary.cdc.event.SourcePosition streamFrom;
 
@@ -84,9 +88,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
      * that cannot be converted names its table in {@code failedTable}, which is parked.
      */
     private record QueuedRecord(ChangeEvent event, Map<String, ?> partition, Map<String, ?> offset, Throwable failure,
-                                String failedTable) {
+                                String failedTable, String gtid) {
         QueuedRecord(ChangeEvent event, Map<String, ?> partition, Map<String, ?> offset, Throwable failure) {
-            this(event, partition, offset, failure, null);
+            this(event, partition, offset, failure, null, null);
         }
     }
 
@@ -122,13 +126,18 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         EngineStateRegistry.register(engineId, engineState);
         LOG.info("Starting Debezium for {} from {}", config,
                 split.offsetValue() == null ? "a new snapshot" : "offset " + split.offsetValue());
-        snapshot = split.offsetValue() == null ? parallelSnapshot() : null;
+        if (split.offsetValue() == null) {
+            startSnapshot();
+        }
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                .using(DebeziumProperties.build(config, engineId, snapshot == null))
+                .using(DebeziumProperties.build(config, engineId, snapshot == null && chunked == null, chunked != null))
                 .using((success, message, error) -> {
+                    Throwable stopped = error != null ? error : new IllegalStateException("Debezium stopped: " + message);
                     if (snapshot != null) {
-                        snapshot.debeziumFailed(error != null ? error
-                                : new IllegalStateException("Debezium stopped: " + message));
+                        snapshot.debeziumFailed(stopped);
+                    }
+                    if (chunked != null) {
+                        chunked.debeziumFailed(stopped);
                     }
                     if (!closing) {
                         enqueue(new QueuedRecord(null, null, null, new IllegalStateException(
@@ -145,20 +154,35 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         executor.execute(engine);
     }
 
-    /** The parallel snapshot of a new pipeline, or null: turned off, or no table to read yet. */
-    private ParallelSnapshot parallelSnapshot() {
-        if (config.snapshotReader() == io.tributary.cdc.source.MySqlSnapshotReader.DEBEZIUM) {
-            return null;
+    /**
+     * The snapshot of a new pipeline: the chunk engine, or the locking reader when asked for or when
+     * GTIDs are off; none when Debezium's own snapshot is asked for or there is no table to read yet.
+     */
+    private void startSnapshot() {
+        io.tributary.cdc.source.MySqlSnapshotReader reader = config.snapshotReader();
+        if (reader == io.tributary.cdc.source.MySqlSnapshotReader.DEBEZIUM) {
+            return;
         }
         try {
-            if (ParallelSnapshot.capturedTables(config).isEmpty()) {
-                return null;
+            if (io.tributary.cdc.source.MySqlRowEstimates.captured(config).isEmpty()) {
+                return;
             }
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("Cannot list the tables to snapshot in " + config.databases() + ": "
                     + e.getMessage(), e);
         }
-        return new ParallelSnapshot(config, converter, this::wakeUp);
+        if (reader == io.tributary.cdc.source.MySqlSnapshotReader.CHUNKED && !reading.gtids()) {
+            LOG.warn("gtid_mode is not ON at {}:{}: the chunked snapshot's low watermark is a GTID set, so the locking "
+                    + "snapshot runs (it needs RELOAD). Set gtid_mode=ON (and enforce_gtid_consistency=ON) to snapshot "
+                    + "without locks.", config.host(), config.port());
+            reader = io.tributary.cdc.source.MySqlSnapshotReader.LOCKING;
+        }
+        if (reader == io.tributary.cdc.source.MySqlSnapshotReader.CHUNKED) {
+            chunked = new io.tributary.cdc.source.snapshot.ChunkedSnapshot(config, converter, reading.epoch(),
+                    this::wakeUp);
+        } else {
+            snapshot = new ParallelSnapshot(config, converter, this::wakeUp);
+        }
     }
 
     private void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
@@ -167,6 +191,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         ParallelSnapshot running = snapshot;
         if (running != null) {
             running.debeziumStarted();
+        }
+        io.tributary.cdc.source.snapshot.ChunkedSnapshot chunks = chunked;
+        if (chunks != null) {
+            chunks.debeziumStarted();
         }
         for (RecordChangeEvent<SourceRecord> r : records) {
             SourceRecord record = r.record();
@@ -180,16 +208,29 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                     enqueue(new QueuedRecord(null, null, null, e));
                     return;
                 }
-                queue.put(new QueuedRecord(null, record.sourcePartition(), record.sourceOffset(), e, table));
+                queue.put(new QueuedRecord(null, record.sourcePartition(), record.sourceOffset(), e, table, null));
                 available.complete(null);
                 committer.markProcessed(r);
                 continue;
             }
-            queue.put(new QueuedRecord(event, record.sourcePartition(), record.sourceOffset(), null));
+            queue.put(new QueuedRecord(event, record.sourcePartition(), record.sourceOffset(), null, null,
+                    chunks != null && event != null ? gtidOf(record) : null));
             available.complete(null);
             committer.markProcessed(r);
         }
         committer.markBatchFinished();
+    }
+
+    /** The GTID of the transaction a change record comes from (its source block), or null. */
+    private static String gtidOf(SourceRecord record) {
+        if (record.value() instanceof org.apache.kafka.connect.data.Struct value
+                && value.schema().field("source") != null) {
+            org.apache.kafka.connect.data.Struct source = value.getStruct("source");
+            if (source != null && source.schema().field("gtid") != null) {
+                return source.getString("gtid");
+            }
+        }
+        return null;
     }
 
     private void enqueue(QueuedRecord record) {
@@ -221,6 +262,13 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         if (snapshot != null) {
             return emitSnapshot(output);
         }
+        io.tributary.cdc.source.snapshot.SnapshotWindows windows = null;
+        if (chunked != null) {
+            windows = reconcileChunks(output);
+            if (windows == null) {
+                return InputStatus.NOTHING_AVAILABLE; // the tables to read are not registered yet: the binlog waits
+            }
+        }
         if (parked.resyncing()) {
             // The binlog waits (Debezium blocks on the full queue) while the table's rows are handed out.
             return parked.emitResyncRows(output, MAX_RECORDS_PER_POLL)
@@ -245,6 +293,20 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             } else if (r.failure() != null) {
                 throw SourceFailures.classify(r.failure(), lastOffset, split == null ? null : split.offsetValue());
             }
+            if (windows != null) {
+                io.tributary.cdc.event.SourcePosition at = restartPosition(r.offset());
+                if (at != null) {
+                    cursor = at;
+                    emitRows(output, windows.handOut(at)); // chunks whose high watermark this record is past
+                }
+                if (r.event() != null && at != null && windows.isReading(r.event().qualifiedTable())
+                        && windows.change(r.event(), r.gtid(), at)
+                        == io.tributary.cdc.source.snapshot.SnapshotWindows.Decision.WITHHELD) {
+                    lastPartition = r.partition();
+                    lastOffset = r.offset();
+                    continue;
+                }
+            }
             if (r.event() != null && ddlBarrier != null && DdlBarrier.needed(r.event())) {
                 ddlBarrier.hold(r);
                 return InputStatus.NOTHING_AVAILABLE;
@@ -259,6 +321,68 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             lastOffset = r.offset();
         }
         return queue.isEmpty() ? InputStatus.NOTHING_AVAILABLE : InputStatus.MORE_AVAILABLE;
+    }
+
+    /**
+     * Chunk reads that came back meet the binlog; chunks to read again go back to the readers; rows that
+     * may go out go out. Null while the tables to read are not registered yet.
+     */
+    private io.tributary.cdc.source.snapshot.SnapshotWindows reconcileChunks(ReaderOutput<ChangeEvent> output) {
+        io.tributary.cdc.source.snapshot.ChunkedSnapshot engine = chunked;
+        if (engine.failure() != null) {
+            throw engine.failure();
+        }
+        io.tributary.cdc.source.snapshot.SnapshotWindows windows = engine.windows();
+        if (windows == null) {
+            return null;
+        }
+        for (io.tributary.cdc.source.snapshot.ChunkResult r; (r = engine.poll()) != null; ) {
+            if (r.failure() != null) {
+                if (!parked.canPark()) {
+                    throw r.failure();
+                }
+                windows.forget(r.chunk().table());
+                parked.park(r.chunk().table(), engine.positionOffset(), r.failure());
+                continue;
+            }
+            windows.read(r);
+        }
+        engine.readAgain(windows.takeReadAgain());
+        for (String[] given : windows.takeGivenUp()) {
+            IllegalStateException why = new IllegalStateException("The table " + given[0] + " has no primary key and was "
+                    + "changed during each of " + given[1] + " reads of the snapshot, so no read can be matched with the "
+                    + "binlog exactly. Add a primary key (ALTER TABLE " + given[0] + " ADD PRIMARY KEY ...), or resync it "
+                    + "at a quieter time, or snapshot with source.mysql.snapshot.reader: locking.");
+            if (!parked.canPark()) {
+                throw new org.apache.flink.runtime.execution.SuppressRestartsException(why);
+            }
+            parked.park(given[0], engine.positionOffset(), why);
+        }
+        emitRows(output, windows.handOut(cursor));
+        if (windows.finished()) {
+            LOG.info("Snapshot of {} chunk(s) read without locks in {} ms; rows versioned at {}", engine.chunksRead(),
+                    System.currentTimeMillis() - engine.startedAtMs(), engine.position());
+            engine.close();
+            chunked = null;
+        }
+        return windows;
+    }
+
+    private void emitRows(ReaderOutput<ChangeEvent> output, List<ChangeEvent> rows) {
+        for (ChangeEvent event : rows) {
+            if (parked.passes(event)) {
+                output.collect(event, event.sourceTimestampMs());
+                snapshotProgress.snapshotRow(event.qualifiedTable());
+            }
+        }
+    }
+
+    /** The start of the transaction a record belongs to ({@code file}, {@code pos} of its offset), or null. */
+    private static io.tributary.cdc.event.SourcePosition restartPosition(Map<String, ?> offset) {
+        if (offset == null || !(offset.get("file") instanceof String file) || !(offset.get("pos") instanceof Number pos)) {
+            return null;
+        }
+        return io.tributary.cdc.event.SourcePosition.snapshot(file, pos.longValue());
     }
 
     /** Snapshot rows, handed out before any binlog record; at its end the binlog resumes from P. */
@@ -334,6 +458,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         if (snapshot != null) {
             return snapshot.hasData();
         }
+        io.tributary.cdc.source.snapshot.ChunkedSnapshot engine = chunked;
+        if (engine != null && (engine.hasData() || engine.windows() == null)) {
+            return engine.hasData();
+        }
         return parked.resyncing() ? parked.resyncHasData() : !queue.isEmpty() || parked.resyncRequested();
     }
 
@@ -384,6 +512,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         parked.close();
         if (snapshot != null) {
             snapshot.close();
+        }
+        if (chunked != null) {
+            chunked.close();
         }
         if (engine != null) {
             try {

@@ -82,18 +82,6 @@ final class ParallelSnapshot implements AutoCloseable {
         coordinator.start();
     }
 
-    /** Captured base tables that exist now, with MySQL's row estimates; empty: no snapshot to take. */
-    static Map<String, Long> capturedTables(MySqlSourceConfig config) throws SQLException {
-        try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl("&connectTimeout=10000"),
-                config.user(), config.password())) {
-            Map<String, Long> estimates = new java.util.HashMap<>(MySqlRowEstimates.read(c, config.databases()));
-            if (!config.tables().isEmpty()) {
-                estimates.keySet().retainAll(Set.copyOf(config.tables()));
-            }
-            return estimates;
-        }
-    }
-
     /** Debezium sent its first record: its position is fixed, the read views may be opened. */
     void debeziumStarted() {
         debeziumStarted.complete(null);
@@ -135,7 +123,7 @@ final class ParallelSnapshot implements AutoCloseable {
             }
             // Read again now that Debezium's position P' is fixed (the reader's own look only chose this
             // reader): a table created before P' is in Debezium's schema but its CREATE is not in the stream.
-            Map<String, Long> estimates = capturedTables(config);
+            Map<String, Long> estimates = MySqlRowEstimates.captured(config);
             tables = new DebeziumTables(config);
             openReadViews(estimates.keySet());
             planChunks(estimates);

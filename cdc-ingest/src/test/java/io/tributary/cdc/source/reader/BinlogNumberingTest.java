@@ -67,24 +67,24 @@ class BinlogNumberingTest {
         BinlogNumbering.Server promoted = new BinlogNumbering.Server("uuid-b", true, logs("binlog.000120", 90_000L));
         BinlogNumbering.Decision decision = BinlogNumbering.decide(stored("uuid-a", 2), promoted, "binlog.000120", "5000");
         assertThat(decision.problem()).isEmpty();
-        assertThat(decision.reading()).isEqualTo(new BinlogNumbering.Reading("uuid-b", 3));
+        assertThat(decision.reading()).isEqualTo(new BinlogNumbering.Reading("uuid-b", 3, true));
         // Numbered behind the stored position, as a promoted replica usually is: the same.
         BinlogNumbering.Server behind = new BinlogNumbering.Server("uuid-b", true, logs("binlog.000001", 157L));
         assertThat(BinlogNumbering.decide(stored("uuid-a", 0), behind, "binlog.000120", "5000").reading())
-                .isEqualTo(new BinlogNumbering.Reading("uuid-b", 1));
+                .isEqualTo(new BinlogNumbering.Reading("uuid-b", 1, true));
     }
 
     @Test
     void theSameServerKeepsItsEpochAndIsCheckedForRenumbering() {
         BinlogNumbering.Server same = new BinlogNumbering.Server("uuid-a", true, logs("binlog.000120", 90_000L));
         assertThat(BinlogNumbering.decide(stored("uuid-a", 2), same, "binlog.000120", "5000").reading())
-                .isEqualTo(new BinlogNumbering.Reading("uuid-a", 2));
+                .isEqualTo(new BinlogNumbering.Reading("uuid-a", 2, true));
         BinlogNumbering.Server reset = new BinlogNumbering.Server("uuid-a", true, logs("binlog.000001", 157L));
         assertThat(BinlogNumbering.decide(stored("uuid-a", 2), reset, "binlog.000120", "5000").problem())
                 .hasValueSatisfying(message -> assertThat(message).contains("RESET MASTER"));
         // State from before the server was kept: checked like the same server, and the server is kept from now on.
         assertThat(BinlogNumbering.decide(stored(null, 0), same, "binlog.000120", "5000").reading())
-                .isEqualTo(new BinlogNumbering.Reading("uuid-a", 0));
+                .isEqualTo(new BinlogNumbering.Reading("uuid-a", 0, true));
         assertThat(BinlogNumbering.decide(stored(null, 0), reset, "binlog.000120", "5000").problem()).isPresent();
     }
 

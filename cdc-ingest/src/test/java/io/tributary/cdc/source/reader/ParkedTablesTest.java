@@ -22,7 +22,7 @@ class ParkedTablesTest {
     private static final MySqlSourceConfig CONFIG = new MySqlSourceConfig("127.0.0.1", 3306, "cdc", "pw", List.of("shop"),
             List.of(), 5400, 16, Duration.ofSeconds(5), Duration.ofMillis(20),
             io.tributary.cdc.source.MySqlSslMode.PREFERRED, null,
-            io.tributary.cdc.source.MySqlSnapshotReader.TRIBUTARY, 0, 50_000);
+            io.tributary.cdc.source.MySqlSnapshotReader.LOCKING, 0, 50_000);
     private static final TableSchema SCHEMA = new TableSchema(List.of(new ColumnSchema("id", "INT", 0, 0, false, true)));
 
     private final RecordingControl control = new RecordingControl();

@@ -1,0 +1,161 @@
+package io.tributary.cdc.source.snapshot;
+
+import io.debezium.connector.mysql.jdbc.MySqlConnection;
+import io.debezium.relational.Table;
+import io.debezium.relational.TableId;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Cuts a table into chunks of about {@code chunkRows} rows by primary key. A single integer key is
+ * cut arithmetically between MIN and MAX (two index lookups, assuming keys spread evenly, as the
+ * locking reader did); any other orderable key ({@link KeyOrder}) by asking MySQL for the key
+ * {@code chunkRows} rows further on in key order, so boundaries are real keys in MySQL's own
+ * ordering. A table without a key, or with a key {@link KeyOrder} cannot order, is one chunk.
+ * Boundaries need no consistent read: any set of boundaries partitions the key space.
+ */
+final class ChunkSplitter {
+    /** Never more chunks for one table than this (a 10-billion-row table at 50k rows a chunk is 200k). */
+    static final int MAX_CHUNKS = 1_000_000;
+    /** An integer key spanning more than this many values per row is cut by asking MySQL, not arithmetically. */
+    static final int SPARSE = 4;
+
+    private final long chunkRows;
+
+    ChunkSplitter(long chunkRows) {
+        this.chunkRows = chunkRows;
+    }
+
+    /**
+     * The chunks of {@code table}; {@code keyText} turns a boundary row (every column, as {@code SELECT}
+     * returns it) into canonical key text, as the binlog's changes of that row will carry it.
+     */
+    List<TableChunk> split(MySqlConnection connection, Table table, KeyOrder order, long estimatedRows,
+                           Function<Object[], String[]> keyText) throws SQLException {
+        String name = table.id().catalog() + "." + table.id().table();
+        if (order == null || estimatedRows <= chunkRows) {
+            return List.of(TableChunk.whole(name));
+        }
+        List<TableChunk> chunks = order.singleInteger()
+                ? byArithmetic(connection, table.id(), name, order, estimatedRows) : null;
+        return chunks != null ? chunks : byKeys(connection, table, name, order, keyText);
+    }
+
+    private List<TableChunk> byArithmetic(MySqlConnection connection, TableId id, String name, KeyOrder order,
+                                          long estimatedRows) throws SQLException {
+        String column = connection.quoteIdentifier(order.columns().get(0));
+        BigInteger min;
+        BigInteger max;
+        try (Statement st = connection.connection().createStatement();
+             ResultSet rs = st.executeQuery("SELECT MIN(" + column + "), MAX(" + column + ") FROM "
+                     + connection.quotedTableIdString(id))) {
+            rs.next();
+            if (rs.getString(1) == null) {
+                return List.of(TableChunk.whole(name));
+            }
+            min = new BigInteger(rs.getString(1));
+            max = new BigInteger(rs.getString(2));
+        }
+        BigInteger span = max.subtract(min).add(BigInteger.ONE);
+        if (span.compareTo(BigInteger.valueOf(estimatedRows).multiply(BigInteger.valueOf(SPARSE))) > 0) {
+            return null; // keys far apart (a few outliers, gaps): even ranges would put most rows in one chunk
+        }
+        long wanted = Math.min(MAX_CHUNKS, (estimatedRows + chunkRows - 1) / chunkRows);
+        int count = (int) Math.min(wanted, span.min(BigInteger.valueOf(MAX_CHUNKS)).longValue());
+        if (count <= 1) {
+            return List.of(TableChunk.whole(name));
+        }
+        BigInteger[] q = span.divideAndRemainder(BigInteger.valueOf(count));
+        BigInteger width = q[1].signum() == 0 ? q[0] : q[0].add(BigInteger.ONE);
+        List<TableChunk> chunks = new ArrayList<>(count);
+        BigInteger lower = null;
+        for (int i = 0; i < count; i++) {
+            BigInteger upper = i == count - 1 ? null : min.add(width.multiply(BigInteger.valueOf(i + 1))).subtract(BigInteger.ONE);
+            if (upper != null && upper.compareTo(max) >= 0) {
+                upper = null;
+            }
+            chunks.add(new TableChunk(name, i, lower == null ? null : new String[] {lower.toString()},
+                    lower == null ? null : new Object[] {new BigDecimal(lower)},
+                    upper == null ? null : new String[] {upper.toString()},
+                    upper == null ? null : new Object[] {new BigDecimal(upper)}));
+            if (upper == null) {
+                break;
+            }
+            lower = upper;
+        }
+        return chunks;
+    }
+
+    private List<TableChunk> byKeys(MySqlConnection connection, Table table, String name, KeyOrder order,
+                                    Function<Object[], String[]> keyText) throws SQLException {
+        List<String> keys = order.columns();
+        String columns = table.columns().stream().map(c -> connection.quoteIdentifier(c.name()))
+                .collect(Collectors.joining(", "));
+        String orderBy = keys.stream().map(connection::quoteIdentifier).collect(Collectors.joining(", "));
+        int[] keyPositions = keys.stream().mapToInt(k -> table.columnWithName(k).position() - 1).toArray();
+        List<TableChunk> chunks = new ArrayList<>();
+        TableChunk previous = null;
+        while (chunks.size() < MAX_CHUNKS) {
+            TableChunk after = previous == null ? null
+                    : new TableChunk(name, 0, previous.upperKey(), previous.upperParams(), null, null);
+            String sql = "SELECT " + columns + " FROM " + connection.quotedTableIdString(table.id())
+                    + (after == null ? "" : after.where(keys, connection::quoteIdentifier))
+                    + " ORDER BY " + orderBy + " LIMIT 1 OFFSET " + (chunkRows - 1);
+            Object[] boundaryRow = null;
+            Object[] params = new Object[keys.size()];
+            try (PreparedStatement ps = connection.connection().prepareStatement(sql)) {
+                bind(ps, after == null ? new Object[0] : after.parameters());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        boundaryRow = connection.rowToArray(table, rs, io.debezium.util.ColumnUtils.toArray(rs, table));
+                        for (int i = 0; i < keys.size(); i++) {
+                            params[i] = parameter(rs, keyPositions[i] + 1, order.kind(i));
+                        }
+                    }
+                }
+            }
+            String[] upper = boundaryRow == null ? null : keyText.apply(boundaryRow);
+            TableChunk chunk = new TableChunk(name, chunks.size(), previous == null ? null : previous.upperKey(),
+                    previous == null ? null : previous.upperParams(), upper, upper == null ? null : params);
+            chunks.add(chunk);
+            if (upper == null) {
+                break;
+            }
+            previous = chunk;
+        }
+        return chunks;
+    }
+
+    /** A boundary value as MySQL returned it, in a form it compares exactly with the column when bound. */
+    private static Object parameter(ResultSet rs, int column, KeyOrder.Kind kind) throws SQLException {
+        return switch (kind) {
+            case INTEGER, DECIMAL -> rs.getBigDecimal(column);
+            case TEXT -> {
+                int type = rs.getMetaData().getColumnType(column);
+                yield type == java.sql.Types.BINARY || type == java.sql.Types.VARBINARY ? rs.getBytes(column)
+                        : rs.getString(column);
+            }
+        };
+    }
+
+    static void bind(PreparedStatement ps, Object[] values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            Object v = values[i];
+            if (v instanceof BigDecimal d) {
+                ps.setBigDecimal(i + 1, d);
+            } else if (v instanceof byte[] b) {
+                ps.setBytes(i + 1, b);
+            } else {
+                ps.setString(i + 1, (String) v);
+            }
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package io.tributary.cdc.source.snapshot;
+
+import io.debezium.connector.mysql.jdbc.MySqlConnection;
+import io.debezium.relational.Table;
+import io.debezium.relational.TableId;
+import io.debezium.relational.TableSchema;
+import io.tributary.cdc.debezium.DebeziumTables;
+import io.tributary.cdc.debezium.RecordConverter;
+import io.tributary.cdc.event.ChangeEvent;
+import io.tributary.cdc.event.SourcePosition;
+import io.tributary.cdc.source.MySqlSourceConfig;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The lock-free snapshot of a new pipeline: tables cut into key-range chunks ({@link ChunkSplitter}),
+ * handed out by a {@link ChunkAssigner} to {@code source.mysql.snapshot.threads} {@link ChunkReader}s,
+ * each chunk read between a low and a high watermark while Debezium streams; the source reader
+ * reconciles each read with the binlog ({@link SnapshotWindows}). Needs SELECT and REPLICATION
+ * CLIENT / SLAVE only, and GTIDs on ({@code gtid_mode=ON}: the low watermark is a GTID set).
+ *
+ * <p>Memory is bounded: a reader waits before reading while the rows read and not yet handed out
+ * exceed two chunks per reader.
+ */
+public final class ChunkedSnapshot implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkedSnapshot.class);
+    private static final int ATTEMPTS = 3;
+
+    private final MySqlSourceConfig config;
+    private final RecordConverter converter;
+    private final int epoch;
+    private final Runnable onData;
+    private final CompletableFuture<Void> debeziumStarted = new CompletableFuture<>();
+    private final BlockingQueue<ChunkResult> results;
+    private final AtomicLong queuedRows = new AtomicLong();
+    private final AtomicInteger chunksRead = new AtomicInteger();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Thread coordinator;
+    private volatile SnapshotWindows windows;
+    private volatile ChunkAssigner assigner;
+    private volatile RuntimeException failure;
+    private volatile boolean closing;
+    private volatile SourcePosition position;
+    private volatile Map<String, ?> positionOffset;
+    private long startedAtMs;
+
+    public ChunkedSnapshot(MySqlSourceConfig config, RecordConverter converter, int epoch, Runnable onData) {
+        this.config = config;
+        this.converter = converter;
+        this.epoch = epoch;
+        this.onData = onData;
+        this.results = new ArrayBlockingQueue<>(Math.max(2, config.snapshotThreadsHere() + 1));
+        this.coordinator = new Thread(this::run, "chunked-snapshot-" + config.host() + ":" + config.port());
+        coordinator.setDaemon(true);
+        coordinator.start();
+    }
+
+    /** Debezium sent its first record: it streams from a fixed position, tables may be registered. */
+    public void debeziumStarted() {
+        debeziumStarted.complete(null);
+    }
+
+    public void debeziumFailed(Throwable error) {
+        if (!debeziumStarted.completeExceptionally(error)) {
+            fail(error);
+        }
+    }
+
+    /** The reconciliation, once every captured table is registered; null before (the binlog waits). */
+    public SnapshotWindows windows() {
+        return windows;
+    }
+
+    /** A failure of the whole snapshot, or null. */
+    public RuntimeException failure() {
+        return failure;
+    }
+
+    /** The next chunk read, or null. */
+    public ChunkResult poll() {
+        ChunkResult r = results.poll();
+        if (r != null) {
+            queuedRows.addAndGet(-r.rows().size());
+        }
+        return r;
+    }
+
+    public boolean hasData() {
+        return !results.isEmpty() || failure != null;
+    }
+
+    public void readAgain(List<TableChunk> chunks) {
+        ChunkAssigner a = assigner;
+        if (a != null) {
+            chunks.forEach(a::readAgain);
+        }
+    }
+
+    /** The binlog position every snapshot row carries (before the epoch), once known. */
+    public SourcePosition position() {
+        return position;
+    }
+
+    /** The snapshot's position as a Debezium offset ({@code file}, {@code pos}), for messages naming where a table was parked. */
+    public Map<String, ?> positionOffset() {
+        return positionOffset;
+    }
+
+    public int chunksRead() {
+        return chunksRead.get();
+    }
+
+    public long startedAtMs() {
+        return startedAtMs;
+    }
+
+    private void run() {
+        try {
+            try {
+                debeziumStarted.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("Debezium stopped before the snapshot could start: "
+                        + e.getCause().getMessage(), e.getCause());
+            }
+            startedAtMs = System.currentTimeMillis();
+            // Listed once Debezium's position is fixed: a table created before it is in Debezium's schema, not its stream.
+            Map<String, Long> estimates = io.tributary.cdc.source.MySqlRowEstimates.captured(config);
+            DebeziumTables first = new DebeziumTables(config);
+            resources.add(first);
+            SourcePosition p0;
+            try (MySqlConnection c = first.connect()) {
+                first.prepare(c);
+                try (java.sql.Statement st = c.connection().createStatement();
+                     java.sql.ResultSet rs = st.executeQuery(c.binaryLogStatusStatement())) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("MySQL returned no binlog position: is the binlog on (log_bin)?");
+                    }
+                    positionOffset = Map.of("file", rs.getString(1), "pos", rs.getLong(2));
+                    p0 = SourcePosition.snapshot(rs.getString(1), rs.getLong(2));
+                }
+            }
+            position = p0;
+            SnapshotWindows w = new SnapshotWindows(epoch == 0 ? p0 : p0.withEpoch(epoch));
+            estimates.keySet().forEach(w::register);
+            assigner = new ChunkAssigner(estimates);
+            windows = w;
+            onData.run();
+            LOG.info("Snapshot of {} table(s) without locks by {} reader(s), rows versioned at {}", estimates.size(),
+                    config.snapshotThreadsHere(), p0);
+            for (int i = 0; i < config.snapshotThreadsHere(); i++) {
+                Thread t = new Thread(this::work, "chunk-reader-" + i);
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
+            }
+        } catch (Throwable e) {
+            if (!closing) {
+                fail(e);
+            }
+        }
+    }
+
+    private void work() {
+        DebeziumTables tables = new DebeziumTables(config);
+        synchronized (resources) {
+            resources.add(tables);
+        }
+        try (MySqlConnection connection = tables.connect()) {
+            synchronized (resources) {
+                resources.add(connection);
+            }
+            tables.prepare(connection);
+            ChunkReader reader = new ChunkReader(connection, tables, converter, position);
+            ChunkSplitter splitter = new ChunkSplitter(config.snapshotChunkRows());
+            long limit = config.snapshotChunkRows() * 2L * Math.max(1, config.snapshotThreadsHere());
+            while (!closing) {
+                ChunkAssigner.Work work = assigner.next();
+                if (work == null) {
+                    if (windows.allHandedOut()) {
+                        return;
+                    }
+                    Thread.sleep(20);
+                    continue;
+                }
+                if (work.isPlan()) {
+                    plan(work, reader, splitter, tables, connection);
+                    continue;
+                }
+                while (!closing && windows.waitingRows() + queuedRows.get() > limit) {
+                    Thread.sleep(5); // the binlog has not reached earlier chunks' high watermarks yet
+                }
+                if (!windows.start(work.chunk())) {
+                    continue; // the table was parked or is gone
+                }
+                ChunkResult result = readWithRetries(reader, work);
+                if (result == null) {
+                    return;
+                }
+                queuedRows.addAndGet(result.rows().size());
+                results.put(result);
+                chunksRead.incrementAndGet();
+                onData.run();
+            }
+        } catch (Throwable e) {
+            if (!closing) {
+                fail(e);
+            }
+        }
+    }
+
+    private void plan(ChunkAssigner.Work work, ChunkReader reader, ChunkSplitter splitter, DebeziumTables tables,
+                      MySqlConnection connection) throws SQLException {
+        String name = work.table();
+        TableId id = new TableId(name.substring(0, name.indexOf('.')), null, name.substring(name.indexOf('.') + 1));
+        try {
+            Table table = reader.structure(id);
+            if (table == null) {
+                assigner.planFailed();
+                windows.forget(name); // dropped since it was listed: its DROP is in the binlog
+                return;
+            }
+            KeyOrder order = KeyOrder.of(table);
+            DebeziumTables.RowConverter rows = tables.rowConverter(id);
+            TableSchema schema = rows.tableSchema();
+            List<TableChunk> chunks = splitter.split(connection, table, order, work.estimatedRows(), row -> {
+                return converter.snapshotRow(id.catalog(), id.table(), schema.valueSchema(), schema.keySchema(),
+                        rows.values(row), SourcePosition.ZERO, 0).keyValues();
+            });
+            windows.plan(name, chunks.size() == 1 ? null : order, table.primaryKeyColumns().isEmpty(), chunks);
+            assigner.planned(name, chunks.size() == 1 ? null : order, table, chunks);
+            if (chunks.size() > 1) {
+                LOG.info("{}: {} chunk(s) of about {} rows by {}", name, chunks.size(), config.snapshotChunkRows(),
+                        order.columns());
+            }
+        } catch (SQLException | RuntimeException e) {
+            assigner.planFailed();
+            throw e;
+        }
+    }
+
+    private ChunkResult readWithRetries(ChunkReader reader, ChunkAssigner.Work work) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ChunkResult result = reader.read(work.chunk(), work.order(), work.planned());
+                if (result != null) {
+                    return result;
+                }
+                LOG.info("{} changed its structure while {} was read; reading it again", work.table(), work.chunk());
+                attempt = 0;
+            } catch (SQLException e) {
+                if (e.getErrorCode() == 1146) {
+                    windows.forget(work.table()); // gone: its DROP or RENAME is in the binlog
+                    return ChunkResult.failed(work.chunk(), null);
+                }
+                if (attempt >= ATTEMPTS || closing) {
+                    fail(new IllegalStateException("Reading " + work.chunk() + " failed " + attempt + " time(s): "
+                            + e.getMessage(), e));
+                    return null;
+                }
+                // "Table definition has changed" (a DDL between the read view and the read) and lock waits pass.
+                LOG.warn("Reading {} failed ({}); reading it again", work.chunk(), e.getMessage());
+                Thread.sleep(200L * attempt);
+            }
+        }
+    }
+
+    private void fail(Throwable e) {
+        if (closing) {
+            return;
+        }
+        failure = e instanceof RuntimeException r ? r : new IllegalStateException("Snapshot failed: " + e.getMessage(), e);
+        onData.run();
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        coordinator.interrupt();
+        threads.forEach(Thread::interrupt);
+        synchronized (resources) {
+            for (AutoCloseable r : resources) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    LOG.debug("Closing a snapshot resource: {}", e.getMessage());
+                }
+            }
+        }
+    }
+}

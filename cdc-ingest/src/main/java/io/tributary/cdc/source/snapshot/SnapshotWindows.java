@@ -1,0 +1,457 @@
+package io.tributary.cdc.source.snapshot;
+
+import io.tributary.cdc.event.ChangeEvent;
+import io.tributary.cdc.event.SourcePosition;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The chunk engine's reconciliation of chunk reads with the binlog (after the DBLog watermark
+ * algorithm), for the source reader, which hands the binlog through here while a snapshot runs.
+ *
+ * <p>A chunk is read in its own read view between a low watermark L (the GTID set committed before
+ * the view opened: every transaction in L is in the rows) and a high watermark H (the binlog's end
+ * after the read: every transaction in the rows is before H). For every binlog change of a key of a
+ * chunk that is not handed out yet:
+ * <ul>
+ *   <li>in L: the rows hold it already; dropped;</li>
+ *   <li>not in L: the rows may or may not hold it; its row image is applied to the chunk's rows
+ *       (insert and update put the after image, delete removes the key), which gives the same rows
+ *       either way, since binlog row images are full;</li>
+ *   <li>seen before the chunk was read: kept until the read's L is known, unless a GTID set read
+ *       before the read began already holds it (then the read will hold it too).</li>
+ * </ul>
+ * The chunk's rows go out as snapshot rows once the binlog has passed H (every change before H has
+ * been applied) or at once when the read was quiet; after that, a change of its keys passes when it
+ * is at or after H (before H it is in the rows). So each key's output is one snapshot row with its
+ * state at a binlog point, followed by exactly the changes after that point, in binlog order: right
+ * for versioned tables and for changelogs that retract before images.
+ *
+ * <p>A table without a key cannot have a change applied by key: a change not in L in its window
+ * means the read is taken again. A DDL of the table not in L means the rows may have the old shape:
+ * taken again. A TRUNCATE, DROP or RENAME of a table being read stops the snapshot, which starts
+ * over (as a DDL during the locking snapshot does).
+ *
+ * <p>Methods are synchronized: the source reader calls them for every change of a table being read,
+ * the chunk readers once per chunk (plan, start).
+ */
+public final class SnapshotWindows {
+    /** What the source reader does with a binlog change. */
+    public enum Decision { PASS, WITHHELD }
+
+    /** A keyless table whose read keeps meeting concurrent changes is given up after this many reads. */
+    static final int KEYLESS_ATTEMPTS = 8;
+
+    private enum Phase { WAITING, READING, READ, HANDED_OUT }
+
+    private record Change(ChangeEvent event, String gtid, SourcePosition at) {}
+
+    private static final class Chunk {
+        TableChunk bounds;
+        Phase phase = Phase.WAITING;
+        List<Change> early = new ArrayList<>();
+        LinkedHashMap<String, ChangeEvent> rows;
+        /** Keyless tables: the rows' names in {@link #rows} by row image, so a change can find a row it replaces. */
+        Map<String, java.util.ArrayDeque<String>> byImage;
+        int named;
+        GtidSet low;
+        GtidSet atView;
+        SourcePosition high;
+        boolean quiet;
+        int attempts;
+
+        Chunk(TableChunk bounds) {
+            this.bounds = bounds;
+        }
+    }
+
+    private static final class TableState {
+        final String table;
+        KeyOrder order;
+        boolean keyless;
+        boolean planned;
+        List<Chunk> chunks = new ArrayList<>();
+
+        TableState(String table) {
+            this.table = table;
+            chunks.add(new Chunk(TableChunk.whole(table)));
+        }
+
+        boolean handedOut() {
+            return planned && chunks.stream().allMatch(c -> c.phase == Phase.HANDED_OUT);
+        }
+    }
+
+    private final Map<String, TableState> tables = new HashMap<>();
+    /** Tables being read, for a lock-free look from the reader's hot path. */
+    private final Set<String> reading = ConcurrentHashMap.newKeySet();
+    private final List<TableChunk> again = new ArrayList<>();
+    private final List<String[]> givenUp = new ArrayList<>();
+    private final SourcePosition snapshotPosition;
+    private GtidSet latestLow = GtidSet.EMPTY;
+    private int waitingRows;
+
+    /**
+     * {@code snapshotPosition}: the version of every snapshot row (the binlog's end before the first
+     * read, in the reader's epoch), below every change handed on after a chunk, so one position names
+     * the snapshot of a table for the sinks (which remove what an earlier attempt left below it).
+     */
+    public SnapshotWindows(SourcePosition snapshotPosition) {
+        this.snapshotPosition = snapshotPosition;
+    }
+
+    /** {@code table} ({@code db.table}) is to be read; its changes are withheld from now on. */
+    public synchronized void register(String table) {
+        tables.put(table, new TableState(table));
+        reading.add(table);
+    }
+
+    /**
+     * {@code table} is cut into {@code chunks} ({@code order} null: one chunk; {@code keyless}: it has no
+     * primary key); changes kept so far go to their chunk.
+     */
+    public synchronized void plan(String table, KeyOrder order, boolean keyless, List<TableChunk> chunks) {
+        TableState state = tables.get(table);
+        if (state == null) {
+            return;
+        }
+        List<Change> early = state.chunks.get(0).early;
+        state.order = order;
+        state.keyless = keyless;
+        state.chunks = new ArrayList<>();
+        for (TableChunk c : chunks) {
+            state.chunks.add(new Chunk(c));
+        }
+        state.planned = true;
+        for (Change change : early) {
+            if (change.event.op() == ChangeEvent.Op.DDL) {
+                state.chunks.forEach(c -> c.early.add(change));
+            } else {
+                chunkOf(state, change.event).early.add(change);
+            }
+        }
+    }
+
+    /** A chunk reader takes {@code chunk}: from now on its GTID set may be older than later ones. */
+    public synchronized boolean start(TableChunk chunk) {
+        Chunk c = find(chunk);
+        if (c == null || c.phase != Phase.WAITING) {
+            return false;
+        }
+        c.phase = Phase.READING;
+        return true;
+    }
+
+    public boolean isReading(String table) {
+        return reading.contains(table);
+    }
+
+    /** Whether any table is still being read. */
+    public boolean active() {
+        return !reading.isEmpty();
+    }
+
+    /** A binlog change of a table being read, at {@code at} (its transaction's start), in transaction {@code gtid}. */
+    public synchronized Decision change(ChangeEvent event, String gtid, SourcePosition at) {
+        TableState state = tables.get(event.qualifiedTable());
+        if (state == null) {
+            return Decision.PASS;
+        }
+        Change change = new Change(event, gtid, at);
+        if (event.op() == ChangeEvent.Op.DDL || event.op() == ChangeEvent.Op.TRUNCATE) {
+            return tableWide(state, change);
+        }
+        Chunk c = chunkOf(state, event);
+        switch (c.phase) {
+            case HANDED_OUT:
+                return at.compareTo(c.high) >= 0 ? Decision.PASS : Decision.WITHHELD;
+            case WAITING:
+                if (!latestLow.contains(gtid)) {
+                    c.early.add(change);
+                }
+                return Decision.WITHHELD;
+            case READING:
+                c.early.add(change);
+                return Decision.WITHHELD;
+            default:
+                c.early.add(change); // kept until handed out: a read taken again needs what is not in its new L
+                apply(state, c, change);
+                return Decision.WITHHELD;
+        }
+    }
+
+    private Decision tableWide(TableState state, Change change) {
+        String statement = change.event.op() == ChangeEvent.Op.TRUNCATE ? "TRUNCATE TABLE" : change.event.ddl();
+        String upper = statement.toUpperCase(java.util.Locale.ROOT);
+        boolean unreadChunks = state.chunks.stream().anyMatch(c -> c.phase != Phase.HANDED_OUT);
+        if (unreadChunks && (change.event.op() == ChangeEvent.Op.TRUNCATE || upper.contains("RENAME")
+                || upper.stripLeading().startsWith("DROP"))) {
+            throw new IllegalStateException(state.table + " was truncated, dropped or renamed (" + statement.strip()
+                    + ") while the snapshot read it; the snapshot is taken again.");
+        }
+        for (Chunk c : state.chunks) {
+            switch (c.phase) {
+                case WAITING, READING -> c.early.add(change);
+                case READ -> {
+                    if (!c.low.contains(change.gtid)) {
+                        readAgain(state, c);
+                    }
+                }
+                default -> { }
+            }
+        }
+        return Decision.PASS;
+    }
+
+    /** A chunk read came back: its rows meet the changes kept for it. */
+    public synchronized void read(ChunkResult result) {
+        Chunk c = find(result.chunk());
+        if (c == null || c.phase != Phase.READING) {
+            return;
+        }
+        TableState state = tables.get(result.chunk().table());
+        if (result.low().transactions() > latestLow.transactions()) {
+            latestLow = result.low();
+            forgetCommitted();
+        }
+        c.low = result.low();
+        c.atView = result.atView();
+        c.high = result.high();
+        c.quiet = result.quiet();
+        c.rows = new LinkedHashMap<>();
+        c.byImage = state.keyless ? new HashMap<>() : null;
+        c.named = 0;
+        for (ChangeEvent row : result.rows()) {
+            if (state.keyless) {
+                addImage(c, row);
+            } else {
+                c.rows.put(row.key(), row);
+            }
+        }
+        c.phase = Phase.READ;
+        waitingRows += c.rows.size();
+        for (Change change : List.copyOf(c.early)) {
+            if (c.phase != Phase.READ) {
+                break; // read again: the changes wait for the next read
+            }
+            if (change.event.op() == ChangeEvent.Op.DDL) {
+                if (!c.low.contains(change.gtid)) {
+                    readAgain(state, c);
+                }
+            } else {
+                apply(state, c, change);
+            }
+        }
+    }
+
+    /** Drops changes kept for unread chunks that a GTID set read since holds: every later read holds them. */
+    private void forgetCommitted() {
+        for (TableState state : tables.values()) {
+            for (Chunk c : state.chunks) {
+                if (c.phase == Phase.WAITING && !c.early.isEmpty()) {
+                    c.early.removeIf(change -> latestLow.contains(change.gtid));
+                }
+            }
+        }
+    }
+
+    private void apply(TableState state, Chunk c, Change change) {
+        if (c.low.contains(change.gtid)) {
+            return; // in the rows already
+        }
+        ChangeEvent event = change.event;
+        if (state.keyless) {
+            applyToMultiset(state, c, change);
+            return;
+        }
+        int before = c.rows.size();
+        if (event.op().isDelete()) {
+            c.rows.remove(event.key());
+        } else {
+            c.rows.put(event.key(), new ChangeEvent(event.database(), event.table(), ChangeEvent.Op.SNAPSHOT,
+                    snapshotPosition, event.sourceTimestampMs(), event.schema(), event.values()));
+        }
+        waitingRows += c.rows.size() - before;
+    }
+
+    /**
+     * A table without a key is a multiset: a change the view cannot hold (committed after it opened)
+     * is applied to it (an insert adds its image, a delete removes one row of its image, an update
+     * both); a change the view may or may not hold cannot be applied either way: read again.
+     */
+    private void applyToMultiset(TableState state, Chunk c, Change change) {
+        ChangeEvent event = change.event;
+        if (c.atView.contains(change.gtid) || event.op() == ChangeEvent.Op.UPDATE && !event.hasBefore()) {
+            readAgain(state, c);
+            return;
+        }
+        if (event.op().isDelete() || event.op() == ChangeEvent.Op.UPDATE) {
+            String[] replaced = event.op().isDelete() ? event.values() : event.before();
+            java.util.ArrayDeque<String> names = c.byImage.get(image(replaced));
+            String name = names == null ? null : names.poll();
+            if (name == null) {
+                readAgain(state, c); // the view had no such row although the change came after it: not a clean cut
+                return;
+            }
+            c.rows.remove(name);
+            waitingRows--;
+        }
+        if (!event.op().isDelete()) {
+            addImage(c, new ChangeEvent(event.database(), event.table(), ChangeEvent.Op.SNAPSHOT, snapshotPosition,
+                    event.sourceTimestampMs(), event.schema(), event.values()));
+            waitingRows++;
+        }
+    }
+
+    private static void addImage(Chunk c, ChangeEvent row) {
+        String name = "#" + c.named++;
+        c.rows.put(name, row);
+        c.byImage.computeIfAbsent(image(row.values()), k -> new java.util.ArrayDeque<>()).add(name);
+    }
+
+    private static String image(String[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (String v : values) {
+            sb.append(v == null ? "\u0000N" : v.replace("\u0001", "\u0001\u0001")).append('\u0001');
+        }
+        return sb.toString();
+    }
+
+    private void readAgain(TableState state, Chunk c) {
+        if (c.rows != null) {
+            waitingRows -= c.rows.size();
+        }
+        GtidSet seen = c.low;
+        c.rows = null;
+        c.phase = Phase.WAITING;
+        c.low = null;
+        c.attempts++;
+        if (seen != null) {
+            c.early.removeIf(change -> seen.contains(change.gtid));
+        }
+        if (state.keyless && c.attempts >= KEYLESS_ATTEMPTS) {
+            givenUp.add(new String[] {state.table, Integer.toString(c.attempts)});
+            forget(state.table);
+            return;
+        }
+        again.add(c.bounds);
+    }
+
+    /**
+     * Rows of chunks that may go out at binlog position {@code cursor} (the start of the next
+     * transaction the reader hands on, or where a heartbeat says the binlog is): read chunks whose
+     * high watermark the binlog has reached, and quiet ones.
+     */
+    public synchronized List<ChangeEvent> handOut(SourcePosition cursor) {
+        List<ChangeEvent> out = new ArrayList<>();
+        for (java.util.Iterator<TableState> it = tables.values().iterator(); it.hasNext(); ) {
+            TableState state = it.next();
+            if (!state.planned) {
+                continue;
+            }
+            boolean past = true;
+            for (Chunk c : state.chunks) {
+                if (c.phase == Phase.READ && (c.quiet || (cursor != null && cursor.compareTo(c.high) >= 0))) {
+                    out.addAll(c.rows.values());
+                    waitingRows -= c.rows.size();
+                    c.rows = null;
+                    c.early = List.of();
+                    c.phase = Phase.HANDED_OUT;
+                }
+                past &= c.phase == Phase.HANDED_OUT && cursor != null && cursor.compareTo(c.high) >= 0;
+            }
+            if (past) {
+                // Every chunk is out and the binlog is past every high watermark: no change of it is in a read now.
+                reading.remove(state.table);
+                it.remove();
+            }
+        }
+        return out;
+    }
+
+    /** Chunks to read again (a DDL or a keyless change met them); each is handed out once. */
+    public synchronized List<TableChunk> takeReadAgain() {
+        List<TableChunk> out = List.copyOf(again);
+        again.clear();
+        return out;
+    }
+
+    /** Keyless tables given up ({@code [table, attempts]}), each reported once. */
+    public synchronized List<String[]> takeGivenUp() {
+        List<String[]> out = List.copyOf(givenUp);
+        givenUp.clear();
+        return out;
+    }
+
+    /** {@code table} is no longer read (parked, gone): its changes pass, what was read of it is dropped. */
+    public synchronized void forget(String table) {
+        TableState state = tables.remove(table);
+        reading.remove(table);
+        if (state != null) {
+            for (Chunk c : state.chunks) {
+                if (c.rows != null) {
+                    waitingRows -= c.rows.size();
+                }
+            }
+        }
+    }
+
+    /** Rows read and not yet handed out: the memory the engine holds. */
+    public synchronized int waitingRows() {
+        return waitingRows;
+    }
+
+    /** Chunks read and waiting for the binlog to reach their high watermark. */
+    public synchronized int readChunks() {
+        int n = 0;
+        for (TableState state : tables.values()) {
+            for (Chunk c : state.chunks) {
+                n += c.phase == Phase.READ ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /** Whether every registered table was read, handed out, and the binlog passed all its high watermarks. */
+    public synchronized boolean finished() {
+        return tables.isEmpty();
+    }
+
+    /** Whether every chunk of every table was handed out (the readers have nothing left to do). */
+    public synchronized boolean allHandedOut() {
+        return tables.values().stream().allMatch(TableState::handedOut);
+    }
+
+    private Chunk chunkOf(TableState state, ChangeEvent event) {
+        if (state.chunks.size() == 1) {
+            return state.chunks.get(0);
+        }
+        String[] key = event.keyValues();
+        int lo = 0;
+        int hi = state.chunks.size() - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            String[] upper = state.chunks.get(mid).bounds.upperKey();
+            if (upper != null && state.order.compare(key, upper) > 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return state.chunks.get(lo);
+    }
+
+    private Chunk find(TableChunk chunk) {
+        TableState state = tables.get(chunk.table());
+        if (state == null || chunk.index() >= state.chunks.size()) {
+            return null;
+        }
+        Chunk c = state.chunks.get(chunk.index());
+        return c.bounds.equals(chunk) ? c : null;
+    }
+}
