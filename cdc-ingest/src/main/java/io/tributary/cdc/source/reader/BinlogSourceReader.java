@@ -485,7 +485,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         }
         String key = split.offsetKey();
         String value = split.offsetValue();
-        if (lastOffset != null) {
+        // While the chunked snapshot runs, binlog records pass for chunks already handed out, but unread chunks
+        // exist only in memory: the checkpoint still says "new pipeline", so a restart takes the snapshot again.
+        if (lastOffset != null && chunked == null) {
             key = new String(offsetConverter.fromConnectData(DebeziumProperties.ENGINE_NAME, null,
                     Arrays.asList(DebeziumProperties.ENGINE_NAME, lastPartition)), StandardCharsets.UTF_8);
             value = new String(offsetConverter.fromConnectData(DebeziumProperties.ENGINE_NAME, null, lastOffset),

@@ -55,6 +55,8 @@ public final class SnapshotWindows {
         TableChunk bounds;
         Phase phase = Phase.WAITING;
         List<Change> early = new ArrayList<>();
+        /** The rows as read, until a change must be applied: then {@link #rows} indexes them (most reads need no index). */
+        List<ChangeEvent> plain;
         LinkedHashMap<String, ChangeEvent> rows;
         /** Keyless tables: the rows' names in {@link #rows} by row image, so a change can find a row it replaces. */
         Map<String, java.util.ArrayDeque<String>> byImage;
@@ -65,7 +67,10 @@ public final class SnapshotWindows {
         boolean quiet;
         int attempts;
 
-        Chunk(TableChunk bounds) {
+        final TableState table;
+
+        Chunk(TableState table, TableChunk bounds) {
+            this.table = table;
             this.bounds = bounds;
         }
     }
@@ -79,7 +84,7 @@ public final class SnapshotWindows {
 
         TableState(String table) {
             this.table = table;
-            chunks.add(new Chunk(TableChunk.whole(table)));
+            chunks.add(new Chunk(this, TableChunk.whole(table)));
         }
 
         boolean handedOut() {
@@ -90,6 +95,10 @@ public final class SnapshotWindows {
     private final Map<String, TableState> tables = new HashMap<>();
     /** Tables being read, for a lock-free look from the reader's hot path. */
     private final Set<String> reading = ConcurrentHashMap.newKeySet();
+    /** Chunks read and not handed out yet: what {@link #handOut} looks at, so its cost does not grow with the tables. */
+    private final Set<Chunk> read = new java.util.LinkedHashSet<>();
+    /** Tables whose chunks are all out, with their highest high watermark, until the binlog passes it. */
+    private final Map<TableState, SourcePosition> closing = new HashMap<>();
     private final List<TableChunk> again = new ArrayList<>();
     private final List<String[]> givenUp = new ArrayList<>();
     private final SourcePosition snapshotPosition;
@@ -125,7 +134,7 @@ public final class SnapshotWindows {
         state.keyless = keyless;
         state.chunks = new ArrayList<>();
         for (TableChunk c : chunks) {
-            state.chunks.add(new Chunk(c));
+            state.chunks.add(new Chunk(state, c));
         }
         state.planned = true;
         for (Change change : early) {
@@ -223,18 +232,12 @@ public final class SnapshotWindows {
         c.atView = result.atView();
         c.high = result.high();
         c.quiet = result.quiet();
-        c.rows = new LinkedHashMap<>();
-        c.byImage = state.keyless ? new HashMap<>() : null;
-        c.named = 0;
-        for (ChangeEvent row : result.rows()) {
-            if (state.keyless) {
-                addImage(c, row);
-            } else {
-                c.rows.put(row.key(), row);
-            }
-        }
+        c.plain = result.rows();
+        c.rows = null;
+        c.byImage = null;
         c.phase = Phase.READ;
-        waitingRows += c.rows.size();
+        read.add(c);
+        waitingRows += c.plain.size();
         for (Change change : List.copyOf(c.early)) {
             if (c.phase != Phase.READ) {
                 break; // read again: the changes wait for the next read
@@ -269,6 +272,7 @@ public final class SnapshotWindows {
             applyToMultiset(state, c, change);
             return;
         }
+        indexed(state, c);
         int before = c.rows.size();
         if (event.op().isDelete()) {
             c.rows.remove(event.key());
@@ -290,6 +294,7 @@ public final class SnapshotWindows {
             readAgain(state, c);
             return;
         }
+        indexed(state, c);
         if (event.op().isDelete() || event.op() == ChangeEvent.Op.UPDATE) {
             String[] replaced = event.op().isDelete() ? event.values() : event.before();
             java.util.ArrayDeque<String> names = c.byImage.get(image(replaced));
@@ -308,6 +313,28 @@ public final class SnapshotWindows {
         }
     }
 
+    /** The rows by key (by row image without a key), built when the first change is applied. */
+    private static void indexed(TableState state, Chunk c) {
+        if (c.rows != null) {
+            return;
+        }
+        c.rows = new LinkedHashMap<>();
+        c.byImage = state.keyless ? new HashMap<>() : null;
+        c.named = 0;
+        for (ChangeEvent row : c.plain) {
+            if (state.keyless) {
+                addImage(c, row);
+            } else {
+                c.rows.put(row.key(), row);
+            }
+        }
+        c.plain = null;
+    }
+
+    private static int size(Chunk c) {
+        return c.rows != null ? c.rows.size() : c.plain == null ? 0 : c.plain.size();
+    }
+
     private static void addImage(Chunk c, ChangeEvent row) {
         String name = "#" + c.named++;
         c.rows.put(name, row);
@@ -323,12 +350,13 @@ public final class SnapshotWindows {
     }
 
     private void readAgain(TableState state, Chunk c) {
-        if (c.rows != null) {
-            waitingRows -= c.rows.size();
-        }
+        waitingRows -= size(c);
         GtidSet seen = c.low;
         c.rows = null;
+        c.plain = null;
+        c.byImage = null;
         c.phase = Phase.WAITING;
+        read.remove(c);
         c.low = null;
         c.attempts++;
         if (seen != null) {
@@ -348,27 +376,35 @@ public final class SnapshotWindows {
      * high watermark the binlog has reached, and quiet ones.
      */
     public synchronized List<ChangeEvent> handOut(SourcePosition cursor) {
+        if (read.isEmpty() && closing.isEmpty()) {
+            return List.of();
+        }
         List<ChangeEvent> out = new ArrayList<>();
-        for (java.util.Iterator<TableState> it = tables.values().iterator(); it.hasNext(); ) {
-            TableState state = it.next();
-            if (!state.planned) {
-                continue;
-            }
-            boolean past = true;
-            for (Chunk c : state.chunks) {
-                if (c.phase == Phase.READ && (c.quiet || (cursor != null && cursor.compareTo(c.high) >= 0))) {
-                    out.addAll(c.rows.values());
-                    waitingRows -= c.rows.size();
-                    c.rows = null;
-                    c.early = List.of();
-                    c.phase = Phase.HANDED_OUT;
-                }
-                past &= c.phase == Phase.HANDED_OUT && cursor != null && cursor.compareTo(c.high) >= 0;
-            }
-            if (past) {
-                // Every chunk is out and the binlog is past every high watermark: no change of it is in a read now.
-                reading.remove(state.table);
+        for (java.util.Iterator<Chunk> it = read.iterator(); it.hasNext(); ) {
+            Chunk c = it.next();
+            if (c.quiet || (cursor != null && cursor.compareTo(c.high) >= 0)) {
                 it.remove();
+                out.addAll(c.rows != null ? c.rows.values() : c.plain);
+                waitingRows -= size(c);
+                c.rows = null;
+                c.plain = null;
+                c.byImage = null;
+                c.early = List.of();
+                c.phase = Phase.HANDED_OUT;
+                if (c.table.handedOut()) {
+                    SourcePosition highest = c.table.chunks.stream().map(x -> x.high).max(SourcePosition::compareTo)
+                            .orElseThrow();
+                    closing.put(c.table, highest);
+                }
+            }
+        }
+        for (java.util.Iterator<Map.Entry<TableState, SourcePosition>> it = closing.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<TableState, SourcePosition> e = it.next();
+            if (cursor != null && cursor.compareTo(e.getValue()) >= 0) {
+                // Every chunk is out and the binlog is past every high watermark: no change of it is in a read now.
+                it.remove();
+                reading.remove(e.getKey().table);
+                tables.remove(e.getKey().table);
             }
         }
         return out;
@@ -393,10 +429,10 @@ public final class SnapshotWindows {
         TableState state = tables.remove(table);
         reading.remove(table);
         if (state != null) {
+            closing.remove(state);
             for (Chunk c : state.chunks) {
-                if (c.rows != null) {
-                    waitingRows -= c.rows.size();
-                }
+                read.remove(c);
+                waitingRows -= size(c);
             }
         }
     }
@@ -408,13 +444,7 @@ public final class SnapshotWindows {
 
     /** Chunks read and waiting for the binlog to reach their high watermark. */
     public synchronized int readChunks() {
-        int n = 0;
-        for (TableState state : tables.values()) {
-            for (Chunk c : state.chunks) {
-                n += c.phase == Phase.READ ? 1 : 0;
-            }
-        }
-        return n;
+        return read.size();
     }
 
     /** Whether every registered table was read, handed out, and the binlog passed all its high watermarks. */
