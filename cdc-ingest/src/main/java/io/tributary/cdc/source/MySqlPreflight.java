@@ -23,7 +23,7 @@ public final class MySqlPreflight {
         try (Connection c = DriverManager.getConnection(url, config.user(), config.password());
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT VERSION(), @@GLOBAL.log_bin, @@GLOBAL.binlog_format, "
-                     + "@@GLOBAL.binlog_row_image, @@GLOBAL.gtid_mode")) {
+                     + "@@GLOBAL.binlog_row_image")) {
             rs.next();
             String version = rs.getString(1);
             List<String> problems = new ArrayList<>(problems(version, rs.getString(2), rs.getString(3), rs.getString(4)));
@@ -33,8 +33,7 @@ public final class MySqlPreflight {
                     problems.add(partialJson);
                 }
             }
-            boolean gtids = "ON".equalsIgnoreCase(rs.getString(5));
-            if (problems.isEmpty() && locks(config.snapshotReader(), gtids)) {
+            if (problems.isEmpty() && locks(config.snapshotReader(), gtidsOn(c))) {
                 String missing = missingReload(config.user(), grants(c), config.snapshotReader());
                 if (missing != null) {
                     problems.add(missing);
@@ -131,6 +130,13 @@ public final class MySqlPreflight {
      * needs RELOAD), or null. Privileges that come through roles are not listed by SHOW GRANTS: a
      * user with roles is given the benefit of the doubt (the snapshot itself then says what is missing).
      */
+    /** {@code gtid_mode = ON} (read once the server is known to be MySQL: MariaDB has no such variable). */
+    private static boolean gtidsOn(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT @@GLOBAL.gtid_mode")) {
+            return rs.next() && "ON".equalsIgnoreCase(rs.getString(1));
+        }
+    }
+
     /** Whether a new pipeline's snapshot takes a global read lock: the locking reader, or the chunked one without GTIDs. */
     static boolean locks(MySqlSnapshotReader reader, boolean gtids) {
         return reader == MySqlSnapshotReader.LOCKING || reader == MySqlSnapshotReader.CHUNKED && !gtids;
