@@ -160,11 +160,6 @@ public final class SnapshotWindows {
         return reading.contains(table);
     }
 
-    /** Whether any table is still being read. */
-    public boolean active() {
-        return !reading.isEmpty();
-    }
-
     /** A binlog change of a table being read, at {@code at} (its transaction's start), in transaction {@code gtid}. */
     public synchronized Decision change(ChangeEvent event, String gtid, SourcePosition at) {
         TableState state = tables.get(event.qualifiedTable());
@@ -440,11 +435,6 @@ public final class SnapshotWindows {
     /** Rows read and not yet handed out: the memory the engine holds. */
     public synchronized int waitingRows() {
         return waitingRows;
-    }
-
-    /** Chunks read and waiting for the binlog to reach their high watermark. */
-    public synchronized int readChunks() {
-        return read.size();
     }
 
     /** Whether every registered table was read, handed out, and the binlog passed all its high watermarks. */
