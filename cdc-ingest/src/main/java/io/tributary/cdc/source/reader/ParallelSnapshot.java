@@ -193,14 +193,9 @@ final class ParallelSnapshot implements AutoCloseable {
 
     /** P: where the binlog stands while the lock holds every writer back. */
     private void readBinlogPosition(MySqlConnection connection) throws SQLException {
-        try (Statement st = connection.connection().createStatement();
-             ResultSet rs = st.executeQuery(connection.binaryLogStatusStatement())) {
-            if (!rs.next()) {
-                throw new IllegalStateException("MySQL returned no binlog position: is the binlog on (log_bin)?");
-            }
-            positionOffset = Map.of("file", rs.getString(1), "pos", rs.getLong(2));
-            position = SourcePosition.snapshot(rs.getString(1), rs.getLong(2));
-        }
+        io.tributary.cdc.source.snapshot.BinlogEnd end = io.tributary.cdc.source.snapshot.BinlogEnd.read(connection);
+        positionOffset = end.offset();
+        position = end.snapshotPosition();
     }
 
     private void planChunks(Map<String, Long> estimates) throws SQLException {

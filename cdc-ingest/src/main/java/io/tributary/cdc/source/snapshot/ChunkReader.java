@@ -40,7 +40,6 @@ final class ChunkReader {
     private final DebeziumTables tables;
     private final RecordConverter converter;
     private final SourcePosition snapshotPosition;
-    private final String binlogStatus;
 
     ChunkReader(MySqlConnection connection, DebeziumTables tables, RecordConverter converter,
                 SourcePosition snapshotPosition) throws SQLException {
@@ -48,7 +47,6 @@ final class ChunkReader {
         this.tables = tables;
         this.converter = converter;
         this.snapshotPosition = snapshotPosition;
-        this.binlogStatus = connection.binaryLogStatusStatement();
         try (Statement st = connection.connection().createStatement()) {
             st.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
             // The reader waits while ClickHouse is slow or down (back-pressure); MySQL drops a result it cannot
@@ -138,12 +136,7 @@ final class ChunkReader {
     }
 
     /** The binlog's end, as a position the source reader compares with its records' positions. */
-    SourcePosition binlogEnd() throws SQLException {
-        try (Statement st = connection.connection().createStatement(); ResultSet rs = st.executeQuery(binlogStatus)) {
-            if (!rs.next()) {
-                throw new IllegalStateException("MySQL returned no binlog position: is the binlog on (log_bin)?");
-            }
-            return SourcePosition.snapshot(rs.getString(1), rs.getLong(2));
-        }
+    private SourcePosition binlogEnd() throws SQLException {
+        return BinlogEnd.read(connection).snapshotPosition();
     }
 }

@@ -6,7 +6,6 @@ import io.debezium.relational.TableId;
 import io.debezium.relational.TableSchema;
 import io.tributary.cdc.debezium.DebeziumTables;
 import io.tributary.cdc.debezium.RecordConverter;
-import io.tributary.cdc.event.ChangeEvent;
 import io.tributary.cdc.event.SourcePosition;
 import io.tributary.cdc.source.MySqlSourceConfig;
 import java.sql.SQLException;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -141,14 +139,9 @@ public final class ChunkedSnapshot implements AutoCloseable {
             SourcePosition p0;
             try (MySqlConnection c = first.connect()) {
                 first.prepare(c);
-                try (java.sql.Statement st = c.connection().createStatement();
-                     java.sql.ResultSet rs = st.executeQuery(c.binaryLogStatusStatement())) {
-                    if (!rs.next()) {
-                        throw new IllegalStateException("MySQL returned no binlog position: is the binlog on (log_bin)?");
-                    }
-                    positionOffset = Map.of("file", rs.getString(1), "pos", rs.getLong(2));
-                    p0 = SourcePosition.snapshot(rs.getString(1), rs.getLong(2));
-                }
+                BinlogEnd end = BinlogEnd.read(c);
+                positionOffset = end.offset();
+                p0 = end.snapshotPosition();
             }
             position = p0;
             SnapshotWindows w = new SnapshotWindows(epoch == 0 ? p0 : p0.withEpoch(epoch));
