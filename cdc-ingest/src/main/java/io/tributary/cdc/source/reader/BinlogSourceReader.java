@@ -66,6 +66,8 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private volatile io.tributary.cdc.source.snapshot.ChunkedSnapshot chunked;
     /** Where the binlog handed on stands: the start of the last record's transaction, or a heartbeat's position. */
     private io.tributary.cdc.event.SourcePosition cursor;
+    /** After a restart right after a chunked snapshot: its chunks the binlog had not passed yet, or null. */
+    private io.tributary.cdc.source.snapshot.SnapshotTail tail;
     /** The snapshot's position P after it ended, until the binlog reaches it: records before P are in it already. */
     private io.tributary.cdc.event.SourcePosition streamFrom;
 
@@ -128,6 +130,16 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 split.offsetValue() == null ? "a new snapshot" : "offset " + split.offsetValue());
         if (split.offsetValue() == null) {
             startSnapshot();
+        } else if (!split.snapshotTail().isEmpty()) {
+            if (reading.epoch() == split.epoch()) {
+                tail = new io.tributary.cdc.source.snapshot.SnapshotTail(split.snapshotTail());
+            } else {
+                // The tail's high watermarks are positions in the old server's binlog, meaningless on this one.
+                LOG.warn("The server changed within seconds of the snapshot's end: changes of {} committed while its "
+                        + "last chunks were read may be applied twice; run './tributary verify' and resync what differs",
+                        split.snapshotTail().stream().map(io.tributary.cdc.source.split.BinlogSplit.PendingChunk::table)
+                                .distinct().toList());
+            }
         }
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(DebeziumProperties.build(config, engineId, snapshot == null && chunked == null, chunked != null))
@@ -292,6 +304,20 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 parked.park(r.failedTable(), r.offset(), r.failure());
             } else if (r.failure() != null) {
                 throw SourceFailures.classify(r.failure(), lastOffset, split == null ? null : split.offsetValue());
+            }
+            if (tail != null) {
+                io.tributary.cdc.event.SourcePosition at = restartPosition(r.offset());
+                if (at != null) {
+                    tail.passed(at);
+                    if (r.event() != null && tail.withholds(r.event(), at)) {
+                        lastPartition = r.partition();
+                        lastOffset = r.offset();
+                        continue; // in the rows the snapshot handed out before this restart
+                    }
+                    if (tail.isEmpty()) {
+                        tail = null;
+                    }
+                }
             }
             if (windows != null) {
                 io.tributary.cdc.event.SourcePosition at = restartPosition(r.offset());
@@ -485,16 +511,30 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         }
         String key = split.offsetKey();
         String value = split.offsetValue();
-        // While the chunked snapshot runs, binlog records pass for chunks already handed out, but unread chunks
-        // exist only in memory: the checkpoint still says "new pipeline", so a restart takes the snapshot again.
-        if (lastOffset != null && chunked == null) {
+        // While the chunked snapshot has chunks to read or hand out, they exist only in memory: the checkpoint
+        // still says "new pipeline", so a restart takes the snapshot again. Once all are out, it keeps the binlog
+        // offset and the chunks whose high watermark the binlog has not reached (a stop right after a snapshot of
+        // a quiet database must not take it again: ServerSwitchIT, FailoverIT).
+        List<io.tributary.cdc.source.split.BinlogSplit.PendingChunk> pending =
+                tail == null ? List.of() : tail.pending();
+        boolean streaming = lastOffset != null;
+        io.tributary.cdc.source.snapshot.ChunkedSnapshot engine = chunked;
+        if (engine != null) {
+            io.tributary.cdc.source.snapshot.SnapshotWindows windows = engine.windows();
+            pending = windows == null ? null : windows.tail(cursor);
+            streaming = streaming && pending != null;
+            if (!streaming) {
+                pending = List.of();
+            }
+        }
+        if (streaming) {
             key = new String(offsetConverter.fromConnectData(DebeziumProperties.ENGINE_NAME, null,
                     Arrays.asList(DebeziumProperties.ENGINE_NAME, lastPartition)), StandardCharsets.UTF_8);
             value = new String(offsetConverter.fromConnectData(DebeziumProperties.ENGINE_NAME, null, lastOffset),
                     StandardCharsets.UTF_8);
         }
         return List.of(new BinlogSplit(key, value, engineState.history(), parked.resyncsForCheckpoint(checkpointId),
-                reading.serverUuid(), reading.epoch()));
+                reading.serverUuid(), reading.epoch(), pending));
     }
 
     @Override

@@ -59,6 +59,22 @@ public final class KeyOrder {
         };
     }
 
+    /**
+     * The order a checkpoint kept ({@link #kindNames}): enough to place keys among chunk bounds, not
+     * to read chunks (the column names are not kept). Null for no kinds (a table read whole).
+     */
+    public static KeyOrder ofKindNames(List<String> names) {
+        if (names.isEmpty()) {
+            return null;
+        }
+        return new KeyOrder(List.of(), names.stream().map(Kind::valueOf).toArray(Kind[]::new));
+    }
+
+    /** The key columns' kinds, as {@link #ofKindNames} reads them back. */
+    public List<String> kindNames() {
+        return java.util.Arrays.stream(kinds).map(Enum::name).toList();
+    }
+
     public List<String> columns() {
         return columns;
     }

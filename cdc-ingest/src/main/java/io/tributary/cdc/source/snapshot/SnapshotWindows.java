@@ -442,6 +442,30 @@ public final class SnapshotWindows {
         return tables.isEmpty();
     }
 
+    /**
+     * Once every chunk is handed out: the chunks whose high watermark {@code cursor} has not reached,
+     * which a checkpoint keeps so a restart from its binlog offset still withholds their changes below
+     * it ({@link SnapshotTail}). Null while any chunk is still to be read or handed out: those live only
+     * here, and a checkpoint then says "new pipeline".
+     */
+    public synchronized List<io.tributary.cdc.source.split.BinlogSplit.PendingChunk> tail(SourcePosition cursor) {
+        if (!allHandedOut()) {
+            return null;
+        }
+        List<io.tributary.cdc.source.split.BinlogSplit.PendingChunk> out = new ArrayList<>();
+        for (TableState state : tables.values()) {
+            List<String> kinds = state.order == null ? List.of() : state.order.kindNames();
+            for (Chunk c : state.chunks) {
+                if (cursor == null || cursor.compareTo(c.high) < 0) {
+                    out.add(new io.tributary.cdc.source.split.BinlogSplit.PendingChunk(state.table, kinds,
+                            c.bounds.lowerKey() == null ? null : List.of(c.bounds.lowerKey()),
+                            c.bounds.upperKey() == null ? null : List.of(c.bounds.upperKey()), c.high));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Whether every chunk of every table was handed out (the readers have nothing left to do). */
     public synchronized boolean allHandedOut() {
         return tables.values().stream().allMatch(TableState::handedOut);

@@ -12,10 +12,14 @@ import org.apache.flink.api.connector.source.SourceSplit;
  * answered and the position it read at: the table's binlog rows before that position are skipped,
  * checkpointed together with the offset so a replay skips them too. And which server the offset was
  * read from ({@code server_uuid}, null in state written before it was kept) with the version epoch
- * in force there ({@link SourcePosition#withEpoch}): a switch to another server raises it.
+ * in force there ({@link SourcePosition#withEpoch}): a switch to another server raises it. And,
+ * when a lock-free snapshot has just handed out its last chunk, the chunks whose high watermark the
+ * binlog had not reached yet ({@code snapshotTail}): their changes below it are in the rows handed
+ * out already, so a restart from the offset withholds them instead of applying them twice.
  */
 public record BinlogSplit(String offsetKey, String offsetValue, List<String> schemaHistory,
-                          Map<String, Resync> resyncs, String serverUuid, int epoch) implements SourceSplit {
+                          Map<String, Resync> resyncs, String serverUuid, int epoch,
+                          List<PendingChunk> snapshotTail) implements SourceSplit {
     public static final String ID = "binlog";
 
     /** A resync of one table, answering the request made at {@code requestedAtMs}, read at {@code position}. */
@@ -25,13 +29,38 @@ public record BinlogSplit(String offsetKey, String offsetValue, List<String> sch
         }
     }
 
+    /**
+     * A snapshot chunk handed out before the binlog reached its high watermark {@code high}: the rows
+     * of {@code table} whose key lies in {@code (lowerKey, upperKey]} (canonical key text, a null bound
+     * open; both null for a table read whole), ordered by {@code keyKinds} (the chunk engine's key order).
+     */
+    public record PendingChunk(String table, List<String> keyKinds, List<String> lowerKey, List<String> upperKey,
+                               SourcePosition high) {
+        public PendingChunk {
+            java.util.Objects.requireNonNull(table, "table");
+            java.util.Objects.requireNonNull(high, "high");
+            keyKinds = List.copyOf(keyKinds);
+            lowerKey = lowerKey == null ? null : List.copyOf(lowerKey);
+            upperKey = upperKey == null ? null : List.copyOf(upperKey);
+        }
+    }
+
     public BinlogSplit(String offsetKey, String offsetValue, List<String> schemaHistory) {
-        this(offsetKey, offsetValue, schemaHistory, Map.of(), null, 0);
+        this(offsetKey, offsetValue, schemaHistory, Map.of(), null, 0, List.of());
+    }
+
+    public BinlogSplit(String offsetKey, String offsetValue, List<String> schemaHistory,
+                       Map<String, Resync> resyncs, String serverUuid, int epoch) {
+        this(offsetKey, offsetValue, schemaHistory, resyncs, serverUuid, epoch, List.of());
     }
 
     public BinlogSplit {
         schemaHistory = List.copyOf(schemaHistory);
         resyncs = Map.copyOf(resyncs);
+        snapshotTail = List.copyOf(snapshotTail);
+        if (offsetValue == null && !snapshotTail.isEmpty()) {
+            throw new IllegalArgumentException("a snapshot tail needs the binlog offset it continues from");
+        }
         if ((offsetKey == null) != (offsetValue == null)) {
             throw new IllegalArgumentException("offset key and value must both be set or both be absent");
         }
@@ -40,7 +69,7 @@ public record BinlogSplit(String offsetKey, String offsetValue, List<String> sch
 
     /** Before the first snapshot; its versions start in {@code epoch} (above what ClickHouse already holds). */
     public static BinlogSplit initial(int epoch) {
-        return new BinlogSplit(null, null, List.of(), Map.of(), null, epoch);
+        return new BinlogSplit(null, null, List.of(), Map.of(), null, epoch, List.of());
     }
 
     @Override

@@ -16,8 +16,11 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 /** Checkpoint format of {@link BinlogSplit}. Strings are length-prefixed UTF-8 (no 64 KiB limit). */
 public final class BinlogSplitSerializer implements SimpleVersionedSerializer<BinlogSplit> {
     public static final BinlogSplitSerializer INSTANCE = new BinlogSplitSerializer();
-    /** 1: offset and schema history; 2: also the tables resynced online; 3: also the server and epoch. */
-    static final int VERSION = 3;
+    /**
+     * 1: offset and schema history; 2: also the tables resynced online; 3: also the server and epoch;
+     * 4: also the snapshot's tail (chunks handed out before the binlog reached their high watermark).
+     */
+    static final int VERSION = 4;
 
     @Override
     public int getVersion() {
@@ -49,6 +52,15 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
         }
         writeString(out, split.serverUuid());
         out.writeInt(split.epoch());
+        out.writeInt(split.snapshotTail().size());
+        for (BinlogSplit.PendingChunk chunk : split.snapshotTail()) {
+            writeString(out, chunk.table());
+            writeStrings(out, chunk.keyKinds());
+            writeStrings(out, chunk.lowerKey());
+            writeStrings(out, chunk.upperKey());
+            out.writeLong(chunk.high().high());
+            out.writeLong(chunk.high().low());
+        }
     }
 
     @Override
@@ -78,7 +90,41 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
         }
         String serverUuid = version >= 3 ? readString(in) : null;
         int epoch = version >= 3 ? in.readInt() : 0;
-        return new BinlogSplit(key, value, history, resyncs, serverUuid, epoch);
+        int t = version >= 4 ? in.readInt() : 0;
+        List<BinlogSplit.PendingChunk> tail = new ArrayList<>(t);
+        for (int i = 0; i < t; i++) {
+            String table = readString(in);
+            List<String> kinds = readStrings(in);
+            List<String> lower = readStrings(in);
+            List<String> upper = readStrings(in);
+            tail.add(new BinlogSplit.PendingChunk(table, kinds, lower, upper,
+                    new SourcePosition(in.readLong(), in.readLong())));
+        }
+        return new BinlogSplit(key, value, history, resyncs, serverUuid, epoch, tail);
+    }
+
+    /** A list of strings, or -1 for null. */
+    private static void writeStrings(DataOutputStream out, List<String> values) throws IOException {
+        if (values == null) {
+            out.writeInt(-1);
+            return;
+        }
+        out.writeInt(values.size());
+        for (String v : values) {
+            writeString(out, v);
+        }
+    }
+
+    private static List<String> readStrings(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        List<String> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            values.add(readString(in));
+        }
+        return values;
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {

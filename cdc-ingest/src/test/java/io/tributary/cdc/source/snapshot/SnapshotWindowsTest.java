@@ -113,6 +113,33 @@ class SnapshotWindowsTest {
         assertThat(w.finished()).isTrue();
     }
 
+    /**
+     * A checkpoint keeps nothing of the snapshot while a chunk is unread (null: "new pipeline"); once
+     * all are out, the chunks the binlog has not passed, which a restart's {@link SnapshotTail} withholds
+     * exactly as the windows did.
+     */
+    @Test
+    void theTailIsKeptOnlyOnceEveryChunkIsOut() {
+        SnapshotWindows w = keyedTable();
+        w.plan("d.t", unsignedKey(), false, twoChunks());
+        assertThat(w.tail(at(100))).isNull();
+        w.start(twoChunks().get(0));
+        w.read(new ChunkResult(twoChunks().get(0), List.of(row("5", "a")), upTo(10), upTo(10), at(300), true, null));
+        w.handOut(at(120));
+        assertThat(w.tail(at(120))).as("chunk 1 is unread").isNull();
+        w.start(twoChunks().get(1));
+        w.read(new ChunkResult(twoChunks().get(1), List.of(), upTo(10), upTo(10), at(400), true, null));
+        w.handOut(at(320));
+        List<io.tributary.cdc.source.split.BinlogSplit.PendingChunk> kept = w.tail(at(320));
+        assertThat(kept).extracting(io.tributary.cdc.source.split.BinlogSplit.PendingChunk::high).containsExactly(at(400));
+        SnapshotTail restored = new SnapshotTail(kept);
+        ChangeEvent top = change(ChangeEvent.Op.UPDATE, "18446744073709551615", "x");
+        assertThat(restored.withholds(top, at(350))).isEqualTo(
+                w.change(top, gtid(11), at(350)) == SnapshotWindows.Decision.WITHHELD).isTrue();
+        assertThat(restored.withholds(change(ChangeEvent.Op.UPDATE, "5", "x"), at(350))).isFalse();
+        assertThat(restored.withholds(top, at(400))).isFalse();
+    }
+
     @Test
     void aQuietReadGoesOutAtOnceAndLateChangesBeforeItsHighWatermarkAreDropped() {
         SnapshotWindows w = keyedTable();

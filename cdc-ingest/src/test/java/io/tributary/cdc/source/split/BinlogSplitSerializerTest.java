@@ -31,6 +31,23 @@ class BinlogSplitSerializerTest {
         assertThat(s.deserialize(s.getVersion(), s.serialize(split))).isEqualTo(split);
     }
 
+    @Test
+    void roundTripsTheSnapshotTail() throws Exception {
+        List<BinlogSplit.PendingChunk> tail = List.of(
+                new BinlogSplit.PendingChunk("shop.orders", List.of("INTEGER", "TEXT"), null, List.of("100", "2026-01-02"),
+                        SourcePosition.snapshot("binlog.000007", 4242)),
+                new BinlogSplit.PendingChunk("shop.orders", List.of("INTEGER", "TEXT"), List.of("100", "2026-01-02"), null,
+                        SourcePosition.snapshot("binlog.000008", 4)),
+                new BinlogSplit.PendingChunk("shop.notes", List.of(), null, null, SourcePosition.snapshot("binlog.000008", 9)));
+        BinlogSplit split = new BinlogSplit("k", "v", List.of("h"), Map.of(), "4b0e6c3a-e762-11f1-8a18-02fc00000001", 2,
+                tail);
+        BinlogSplitSerializer s = BinlogSplitSerializer.INSTANCE;
+        BinlogSplit back = s.deserialize(s.getVersion(), s.serialize(split));
+        assertThat(back).isEqualTo(split);
+        assertThat(back.snapshotTail().get(0).lowerKey()).isNull();
+        assertThat(back.snapshotTail().get(1).upperKey()).isNull();
+    }
+
     /**
      * Checkpoints written before resyncs existed (format 1) or before the server was kept (format 2)
      * still restore: no resyncs, server unknown, epoch 0.
