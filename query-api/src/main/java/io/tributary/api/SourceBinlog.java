@@ -6,16 +6,24 @@ import java.util.Map;
 
 /**
  * What MySQL keeps of its binlog, as last read from the server: the files still there and how
- * long MySQL keeps them ({@code binlog_expire_logs_seconds}; 0 = forever); with MySQL's row
+ * long MySQL keeps them (0 = forever, -1 = purged as soon as no replica needs them: RDS's
+ * {@code binlog retention hours} NULL), with the setting that decides it; with MySQL's row
  * estimates of the captured tables, which snapshot progress compares against.
  *
+ * @param retentionSetting the server setting behind {@code retentionSeconds}, for messages
+ * @param retentionWarning why that retention may not cover a restart, with the fix, or null
  * @param rowEstimates information_schema's {@code table_rows} by {@code db.table}
  * @param error why MySQL could not be asked, or null
  */
-public record SourceBinlog(long retentionSeconds, long oldestFileIndex, long newestFileIndex,
-                           Map<String, Long> rowEstimates, String error) {
+public record SourceBinlog(long retentionSeconds, String retentionSetting, String retentionWarning,
+                           long oldestFileIndex, long newestFileIndex, Map<String, Long> rowEstimates, String error) {
     public SourceBinlog {
         rowEstimates = Map.copyOf(rowEstimates);
+    }
+
+    public SourceBinlog(long retentionSeconds, long oldestFileIndex, long newestFileIndex,
+                        Map<String, Long> rowEstimates, String error) {
+        this(retentionSeconds, "binlog_expire_logs_seconds", null, oldestFileIndex, newestFileIndex, rowEstimates, error);
     }
 
     public SourceBinlog(long retentionSeconds, long oldestFileIndex, long newestFileIndex, String error) {
@@ -52,14 +60,17 @@ public record SourceBinlog(long retentionSeconds, long oldestFileIndex, long new
         if (error != null || readingFileIndex < 0 || oldestFileIndex < 0) {
             return warnings;
         }
+        if (retentionWarning != null) {
+            warnings.add(retentionWarning);
+        }
         if (readingFileIndex < oldestFileIndex) {
             warnings.add("MySQL no longer has binlog file " + readingFileIndex + " (oldest kept: " + oldestFileIndex
                     + "): the pipeline cannot resume after a restart. Start from a new snapshot (stop, delete state.dir, "
                     + "start).");
         } else if (retentionSeconds > 0 && readingFileIndex < newestFileIndex && behindMillis > retentionSeconds * 500L) {
             warnings.add("The pipeline is " + behindMillis / 1000 + " s behind and MySQL keeps binlogs for "
-                    + retentionSeconds + " s (binlog_expire_logs_seconds): past that, the files it still needs are "
-                    + "purged and only a new snapshot helps. Find the slowdown, or raise binlog_expire_logs_seconds.");
+                    + retentionSeconds + " s (" + retentionSetting + "): past that, the files it still needs are "
+                    + "purged and only a new snapshot helps. Find the slowdown, or raise " + retentionSetting + ".");
         }
         return warnings;
     }

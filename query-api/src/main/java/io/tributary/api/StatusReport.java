@@ -131,6 +131,7 @@ final class StatusReport {
         long reading = newest == null ? -1 : SourcePosition.fromVersionString(newest.version().toString()).binlogFileIndex();
         Map<String, Object> b = new LinkedHashMap<>();
         b.put("retention_s", source.retentionSeconds());
+        b.put("retention_setting", source.retentionSetting());
         b.put("oldest_file_index", source.oldestFileIndex());
         b.put("newest_file_index", source.newestFileIndex());
         b.put("reading_file_index", reading);

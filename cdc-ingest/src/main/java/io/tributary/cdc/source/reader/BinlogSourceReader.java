@@ -175,14 +175,17 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         if (reader == io.tributary.cdc.source.MySqlSnapshotReader.DEBEZIUM) {
             return;
         }
+        java.util.Map<String, Long> estimates;
         try {
-            if (io.tributary.cdc.source.MySqlRowEstimates.captured(config).isEmpty()) {
-                return;
-            }
+            estimates = io.tributary.cdc.source.MySqlRowEstimates.captured(config);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("Cannot list the tables to snapshot in " + config.databases() + ": "
                     + e.getMessage(), e);
         }
+        if (estimates.isEmpty()) {
+            return;
+        }
+        warnIfBinlogRetentionIsShort(estimates.values().stream().mapToLong(Long::longValue).sum());
         if (reader == io.tributary.cdc.source.MySqlSnapshotReader.CHUNKED && !reading.gtids()) {
             LOG.warn("gtid_mode is not ON at {}:{}: the chunked snapshot's low watermark is a GTID set, so the locking "
                     + "snapshot runs (it needs RELOAD). Set gtid_mode=ON (and enforce_gtid_consistency=ON) to snapshot "
@@ -194,6 +197,21 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                     this::wakeUp);
         } else {
             snapshot = new ParallelSnapshot(config, converter, this::wakeUp);
+        }
+    }
+
+    /** The binlog must outlive the snapshot (and the restarts after it): say so at its start if it may not. */
+    private void warnIfBinlogRetentionIsShort(long rows) {
+        String where = config.host() + ":" + config.port();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl("&connectTimeout=10000"),
+                config.user(), config.password())) {
+            String warning = io.tributary.cdc.source.BinlogRetention.read(c).warning(rows, where);
+            if (warning != null) {
+                LOG.warn(warning);
+            }
+        } catch (java.sql.SQLException e) {
+            LOG.warn("Cannot read how long MySQL at {} keeps its binlog, so whether it outlives the snapshot is unknown: {}",
+                    where, e.getMessage());
         }
     }
 
