@@ -40,7 +40,7 @@ public final class RunningPipeline implements AutoCloseable {
         String password = config.getOptional(TributaryConfig.API_CLICKHOUSE_PASSWORD)
                 .orElse(config.get(ClickHouseSinkOptions.PASSWORD));
         ClickHouseHttp clickhouse = new ClickHouseHttp(config.get(ClickHouseSinkOptions.URL), user, password,
-                Duration.ofSeconds(30));
+                config.get(ClickHouseSinkOptions.SSL_CA), Duration.ofSeconds(30));
         return ApiServer.start(apiSettings, clickhouse, pipelineState, new BinlogRetentionProbe(MySqlSourceConfig.from(config)));
     }
 

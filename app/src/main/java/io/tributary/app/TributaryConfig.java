@@ -72,7 +72,7 @@ public final class TributaryConfig {
             MySqlSourceOptions.SSL_MODE, MySqlSourceOptions.SSL_CA, MySqlSourceOptions.SNAPSHOT_READER,
             MySqlSourceOptions.SNAPSHOT_THREADS, MySqlSourceOptions.SNAPSHOT_CHUNK_ROWS,
             ClickHouseSinkOptions.URL, ClickHouseSinkOptions.USER, ClickHouseSinkOptions.PASSWORD,
-            ClickHouseSinkOptions.DATABASE, ClickHouseSinkOptions.STATUS_DATABASE, ClickHouseSinkOptions.BATCH_SIZE,
+            ClickHouseSinkOptions.SSL_CA, ClickHouseSinkOptions.DATABASE, ClickHouseSinkOptions.STATUS_DATABASE, ClickHouseSinkOptions.BATCH_SIZE,
             ClickHouseSinkOptions.FLUSH_INTERVAL, ClickHouseSinkOptions.MAX_RETRIES, ClickHouseSinkOptions.RETRY_BACKOFF,
             ClickHouseSinkOptions.REQUEST_TIMEOUT, ClickHouseSinkOptions.VIEWS_DIR, TributaryJobOptions.ENRICHMENTS_DIR,
             API_PORT, API_HOST, API_TOKENS, API_CLIENTS_FILE, API_RATE_LIMIT, API_ENDPOINTS_DIR, API_QUERY_TIMEOUT,

@@ -56,23 +56,11 @@ public final class MySqlPreflight {
 
     /** Why the server's TLS certificate was not accepted, with what to change, or null for another failure. */
     static String certificateRefused(MySqlSourceConfig config, Throwable failure) {
-        StringBuilder chain = new StringBuilder();
-        boolean certificateFailure = false;
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            chain.append(t.getMessage()).append(' ');
-            certificateFailure |= t instanceof java.security.cert.CertificateException
-                    || t instanceof java.security.cert.CertPathValidatorException
-                    || t instanceof javax.net.ssl.SSLHandshakeException;
-        }
-        String text = chain.toString().toLowerCase(Locale.ROOT);
-        // Connector/J's own host check says "Server identity verification failed"; the JDK's "No subject alternative ...".
-        boolean identity = text.contains("identity verification") || text.contains("subject alternative")
-                || text.contains("no name matching");
-        boolean untrusted = certificateFailure || text.contains("pkix path") || text.contains("trust anchor")
-                || text.contains("unable to find valid certification path");
-        if (!identity && !untrusted) {
+        String refusal = io.tributary.cdc.tls.PemAuthorities.refusal(failure);
+        if (refusal == null) {
             return null;
         }
+        boolean identity = refusal.equals("identity");
         String mode = MySqlSourceOptions.SSL_MODE.key() + ": " + config.sslMode().debeziumValue();
         String authorities = config.sslCa() == null ? "the JVM's trusted authorities (no " + MySqlSourceOptions.SSL_CA.key()
                 + " is set)" : MySqlSourceOptions.SSL_CA.key() + " '" + config.sslCa() + "'";
@@ -83,15 +71,7 @@ public final class MySqlPreflight {
                         + " to the PEM file of the authority that signed it (the RDS or Cloud SQL CA bundle, or MySQL's "
                         + "own ca.pem)";
         return "MySQL at " + config.host() + ":" + config.port() + " refused by TLS verification (" + mode + "): " + fix
-                + ". (The TLS layer said: " + rootMessage(failure) + ")";
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return String.valueOf(root.getMessage());
+                + ". (The TLS layer said: " + io.tributary.cdc.tls.PemAuthorities.rootMessage(failure) + ")";
     }
 
     /** MySQL's {@code binlog_row_value_options} (8.0.3+; MariaDB has no such setting). */

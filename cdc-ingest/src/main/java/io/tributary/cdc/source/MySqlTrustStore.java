@@ -1,16 +1,12 @@
 package io.tributary.cdc.source;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,27 +27,11 @@ public record MySqlTrustStore(Path file, String password) {
 
     private static MySqlTrustStore write(String caFile) {
         String where = MySqlSourceOptions.SSL_CA.key() + " '" + caFile + "'";
-        Collection<? extends Certificate> certificates;
-        try (InputStream in = Files.newInputStream(Path.of(caFile))) {
-            certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(where + " cannot be read: " + e, e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(where + " is not a PEM file of certificates: " + e.getMessage(), e);
-        }
-        if (certificates.isEmpty()) {
-            throw new IllegalArgumentException(where + " holds no certificate");
-        }
+        KeyStore store = io.tributary.cdc.tls.PemAuthorities.keyStore(caFile, MySqlSourceOptions.SSL_CA.key());
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         String password = HexFormat.of().formatHex(random);
         try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            int i = 0;
-            for (Certificate certificate : certificates) {
-                store.setCertificateEntry("ca-" + i++, certificate);
-            }
             Path file = Files.createTempFile("tributary-mysql-ca-", ".p12");
             file.toFile().deleteOnExit();
             try (OutputStream out = Files.newOutputStream(file)) {

@@ -2,7 +2,7 @@ package io.tributary.sink.clickhouse.client;
 
 import java.util.Set;
 
-/** An error answered by ClickHouse (with its code) or a failure to reach it (code -1). */
+/** An error answered by ClickHouse (with its code), a failure to reach it ({@link #UNREACHABLE}) or a refused certificate. */
 public final class ClickHouseException extends RuntimeException {
     /** Codes after which the same request may succeed: overload, timeouts, network, unknown insert status. */
     private static final Set<Integer> RETRIABLE = Set.of(
@@ -46,6 +46,11 @@ public final class ClickHouseException extends RuntimeException {
             469 // VIOLATED_CONSTRAINT
     );
 
+    /** Not reached: refused, reset, timed out (retried). */
+    public static final int UNREACHABLE = -1;
+    /** The server's TLS certificate was refused (not retried: a setting must change). */
+    public static final int TLS_REFUSED = -2;
+
     private final int code;
 
     public ClickHouseException(int code, String message, Throwable cause) {
@@ -64,6 +69,6 @@ public final class ClickHouseException extends RuntimeException {
 
     /** Unreachable servers and transient server conditions are retried; everything else is a bug or bad data. */
     public boolean isRetriable() {
-        return code < 0 || RETRIABLE.contains(code);
+        return code == UNREACHABLE || RETRIABLE.contains(code);
     }
 }

@@ -22,14 +22,23 @@ public final class ClickHouseHttp {
     /** Oldest ClickHouse with everything Tributary uses (ReplacingMergeTree is_deleted, UInt128 versions). */
     public static final int[] MINIMUM_VERSION = {23, 8};
     private static final Pattern CODE = Pattern.compile("Code: (\\d+)");
+    private static final String SSL_CA_SETTING = "sink.clickhouse.ssl-ca";
 
     private final URI base;
     private final String authorization;
     private final HttpClient http;
     private final Duration timeout;
 
+    private final String sslCa;
+
     public ClickHouseHttp(String url, String user, String password, Duration timeout) {
+        this(url, user, password, null, timeout);
+    }
+
+    /** {@code sslCa}: PEM file of the only authorities an https server's certificate may come from; null: the JVM's. */
+    public ClickHouseHttp(String url, String user, String password, String sslCa, Duration timeout) {
         String u = url.endsWith("/") ? url : url + "/";
+        this.sslCa = sslCa;
         this.base = URI.create(u);
         if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme())) {
             throw new IllegalArgumentException("sink.clickhouse.url must be an http(s) URL, not '" + url + "'");
@@ -37,7 +46,11 @@ public final class ClickHouseHttp {
         this.authorization = "Basic " + Base64.getEncoder().encodeToString(
                 ((user == null ? "default" : user) + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8));
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (sslCa != null) {
+            builder.sslContext(io.tributary.cdc.tls.PemAuthorities.sslContext(sslCa, SSL_CA_SETTING));
+        }
+        this.http = builder.build();
     }
 
     public String url() {
@@ -114,11 +127,27 @@ public final class ClickHouseHttp {
         try {
             return http.send(request, handler);
         } catch (IOException e) {
+            String refusal = io.tributary.cdc.tls.PemAuthorities.refusal(e);
+            if (refusal != null) {
+                throw new ClickHouseException(ClickHouseException.TLS_REFUSED, tlsRefused(refusal, e), e);
+            }
             throw new ClickHouseException(-1, "ClickHouse at " + base + " is unreachable (" + e + ") for: " + abbreviate(what), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClickHouseException(-1, "interrupted while talking to ClickHouse", e);
         }
+    }
+
+    /** A refused certificate is no outage: retrying cannot help, the setting must change. */
+    private String tlsRefused(String refusal, Throwable failure) {
+        String fix = refusal.equals("identity")
+                ? "its certificate is not issued for the host '" + base.getHost() + "' of sink.clickhouse.url: use the "
+                        + "host name the certificate names"
+                : "its certificate is not signed by " + (sslCa == null ? "the JVM's trusted authorities (no "
+                        + SSL_CA_SETTING + " is set)" : SSL_CA_SETTING + " '" + sslCa + "'") + ": set " + SSL_CA_SETTING
+                        + " to the PEM file of the authority that signed it";
+        return "ClickHouse at " + base + " refused by TLS verification: " + fix + ". (The TLS layer said: "
+                + io.tributary.cdc.tls.PemAuthorities.rootMessage(failure) + ")";
     }
 
     private static ClickHouseException error(java.net.http.HttpHeaders headers, String text, String what) {

@@ -6,12 +6,17 @@ import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
 
 /** Validated sink settings; built from {@link ClickHouseSinkOptions}. */
-public record ClickHouseSinkConfig(String url, String user, String password, String database, String statusDatabase,
-                                   int batchSize, Duration flushInterval, int maxRetries, Duration retryBackoff,
-                                   Duration requestTimeout) implements Serializable {
+public record ClickHouseSinkConfig(String url, String user, String password, String sslCa, String database,
+                                   String statusDatabase, int batchSize, Duration flushInterval, int maxRetries,
+                                   Duration retryBackoff, Duration requestTimeout) implements Serializable {
     public ClickHouseSinkConfig {
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("missing required setting " + ClickHouseSinkOptions.URL.key());
+        }
+        if (sslCa != null && !url.startsWith("https:")) {
+            throw new IllegalArgumentException(ClickHouseSinkOptions.SSL_CA.key() + " is set, but "
+                    + ClickHouseSinkOptions.URL.key() + " '" + url + "' is not https: use https://… or unset "
+                    + ClickHouseSinkOptions.SSL_CA.key());
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException(ClickHouseSinkOptions.BATCH_SIZE.key() + " must be positive, not " + batchSize);
@@ -23,14 +28,14 @@ public record ClickHouseSinkConfig(String url, String user, String password, Str
 
     public static ClickHouseSinkConfig from(Configuration c) {
         return new ClickHouseSinkConfig(c.get(ClickHouseSinkOptions.URL), c.get(ClickHouseSinkOptions.USER),
-                c.get(ClickHouseSinkOptions.PASSWORD), c.get(ClickHouseSinkOptions.DATABASE),
+                c.get(ClickHouseSinkOptions.PASSWORD), c.get(ClickHouseSinkOptions.SSL_CA), c.get(ClickHouseSinkOptions.DATABASE),
                 c.get(ClickHouseSinkOptions.STATUS_DATABASE), c.get(ClickHouseSinkOptions.BATCH_SIZE),
                 c.get(ClickHouseSinkOptions.FLUSH_INTERVAL), c.get(ClickHouseSinkOptions.MAX_RETRIES),
                 c.get(ClickHouseSinkOptions.RETRY_BACKOFF), c.get(ClickHouseSinkOptions.REQUEST_TIMEOUT));
     }
 
     public ClickHouseHttp client() {
-        return new ClickHouseHttp(url, user, password, requestTimeout);
+        return new ClickHouseHttp(url, user, password, sslCa, requestTimeout);
     }
 
     /** ClickHouse database for a MySQL database. */

@@ -17,6 +17,12 @@ public final class ClickHouseSinkOptions {
     public static final ConfigOption<String> PASSWORD = ConfigOptions.key("sink.clickhouse.password")
             .stringType().defaultValue("").withDescription("Password of the ClickHouse user.");
 
+    public static final ConfigOption<String> SSL_CA = ConfigOptions.key("sink.clickhouse.ssl-ca")
+            .stringType().noDefaultValue()
+            .withDescription("PEM file of the certificate authorities an https sink.clickhouse.url is verified against "
+                    + "(a private CA, or a proxy's); unset: the JVM's trusted authorities. The server's certificate must "
+                    + "also name the URL's host.");
+
     public static final ConfigOption<String> DATABASE = ConfigOptions.key("sink.clickhouse.database")
             .stringType().noDefaultValue()
             .withDescription("ClickHouse database for all tables; unset keeps each MySQL database's name.");

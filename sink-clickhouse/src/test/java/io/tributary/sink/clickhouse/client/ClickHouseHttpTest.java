@@ -27,6 +27,21 @@ class ClickHouseHttpTest {
         org.assertj.core.api.Assertions.assertThat(new ClickHouseException(243, "NOT_ENOUGH_SPACE", null).isRetriable()).isTrue();
         org.assertj.core.api.Assertions.assertThat(new ClickHouseException(-1, "connection refused", null).isRetriable()).isTrue();
         org.assertj.core.api.Assertions.assertThat(new ClickHouseException(62, "SYNTAX_ERROR", null).isRetriable()).isFalse();
+        org.assertj.core.api.Assertions.assertThat(new ClickHouseException(ClickHouseException.TLS_REFUSED, "certificate",
+                null).isRetriable()).isFalse();
+    }
+
+    @Test
+    void anAuthorityFileIsForHttpsOnlyAndMustHoldCertificates() throws Exception {
+        assertThatThrownBy(() -> new io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig("http://x:8123", "u", "p",
+                "/etc/ca.pem", null, "tributary", 1, java.time.Duration.ofSeconds(1), 1, java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofSeconds(1)))
+                .hasMessageContaining("sink.clickhouse.ssl-ca is set, but sink.clickhouse.url 'http://x:8123' is not https");
+        java.nio.file.Path empty = java.nio.file.Files.createTempFile("no-certificates", ".pem");
+        assertThatThrownBy(() -> new ClickHouseHttp("https://x:8443", "u", "p", empty.toString(),
+                java.time.Duration.ofSeconds(1))).hasMessageContaining("sink.clickhouse.ssl-ca '" + empty + "'");
+        assertThatThrownBy(() -> new ClickHouseHttp("https://x:8443", "u", "p", "/nonexistent/ca.pem",
+                java.time.Duration.ofSeconds(1))).hasMessageContaining("sink.clickhouse.ssl-ca '/nonexistent/ca.pem' cannot be read");
     }
 
     @Test
