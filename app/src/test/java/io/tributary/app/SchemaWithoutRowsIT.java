@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Schema changes that no row follows take effect in ClickHouse at their own position: ADD (with a
  * DEFAULT that MySQL gives every existing row), DROP, MODIFY, RENAME and reordering of columns, on a
- * table with a key and one without, CREATE TABLE of an empty table, a batch of ALTERs over many
+ * table with a key and one without, a primary key added and dropped, CREATE TABLE of an empty table, a batch of ALTERs over many
  * tables, and an ALTER made while the pipeline was killed. After each, nothing but the statement
  * happened: {@code verify} must say equal and the ClickHouse view must have MySQL's columns, in order.
  * (Before: the view kept its old columns until some row of the table changed.)
@@ -38,6 +38,8 @@ class SchemaWithoutRowsIT {
             st.execute("CREATE TABLE quiet_nokey (x INT, y VARCHAR(10))");
             st.execute("INSERT INTO quiet VALUES (1, 10, 'one'), (2, 20, 'two'), (3, 30, NULL)");
             st.execute("INSERT INTO quiet_nokey VALUES (1, 'a'), (1, 'a'), (2, NULL)");
+            st.execute("CREATE TABLE rekeyed (id INT NOT NULL, v VARCHAR(10))");
+            st.execute("INSERT INTO rekeyed VALUES (1, 'one'), (2, 'two'), (3, NULL)");
             for (int i = 0; i < BATCH; i++) {
                 st.execute("CREATE TABLE batch_" + i + " (id INT PRIMARY KEY, v INT)");
                 st.execute("INSERT INTO batch_" + i + " VALUES (1, " + i + "), (2, " + (i + 1) + ")");
@@ -59,10 +61,12 @@ class SchemaWithoutRowsIT {
                 "ALTER TABLE quiet_nokey ADD COLUMN z DECIMAL(6,2) NOT NULL DEFAULT 3.50",
                 "ALTER TABLE quiet_nokey DROP COLUMN y",
                 "CREATE TABLE created_empty (id INT PRIMARY KEY, note VARCHAR(20) DEFAULT 'n')",
+                "ALTER TABLE rekeyed ADD PRIMARY KEY (id)",
+                "ALTER TABLE rekeyed DROP PRIMARY KEY",
             };
             for (String statement : statements) {
                 st.execute(statement);
-                awaitSameColumns(mysql, clickhouse, List.of("quiet", "quiet_nokey", "created_empty"), statement);
+                awaitSameColumns(mysql, clickhouse, List.of("quiet", "quiet_nokey", "created_empty", "rekeyed"), statement);
                 PipelineTestSupport.awaitEqual(setup.conf(), 60);
             }
             assertThat(PipelineTestSupport.clickhouse(clickhouse, "SELECT groupArray(extra_renamed) FROM (SELECT "

@@ -1,0 +1,34 @@
+package io.tributary.app.verify;
+
+import java.util.List;
+
+/**
+ * One table's verdict: rows on each side, a checksum of each side's rows (as compared), how many
+ * differences were found and the first few, each naming the key (or row) and what differs.
+ */
+public record TableVerdict(String table, long mysqlRows, long clickhouseRows, String mysqlChecksum,
+                           String clickhouseChecksum, long differenceCount, List<String> differences) {
+    public TableVerdict {
+        differences = List.copyOf(differences);
+    }
+
+    /** A table that could not be compared row by row (its columns differ, or a server failed). */
+    public static TableVerdict unreadable(String table, long mysqlRows, List<String> why) {
+        return new TableVerdict(table, mysqlRows, -1, "", "", why.size(), why);
+    }
+
+    public boolean equal() {
+        return differenceCount == 0 && mysqlRows == clickhouseRows;
+    }
+
+    public String describe() {
+        String head = String.format("%-28s rows mysql=%d clickhouse=%d checksum mysql=%s clickhouse=%s %s", table,
+                mysqlRows, clickhouseRows, mysqlChecksum, clickhouseChecksum, equal() ? "EQUAL" : "DIFFERENT");
+        if (differences.isEmpty()) {
+            return head;
+        }
+        String more = differenceCount > differences.size()
+                ? "\n    ... " + (differenceCount - differences.size()) + " more difference(s)" : "";
+        return head + "\n    " + String.join("\n    ", differences) + more;
+    }
+}
