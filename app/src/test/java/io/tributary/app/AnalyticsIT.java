@@ -109,6 +109,7 @@ class AnalyticsIT {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
         Sakila.load(mysql);
+        PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS sakila"); // nothing left by other tests
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "analytics-");
         Path views = copy(REPO_SQL.resolve("views"), dir.resolve("views"));
         Path enrichments = copy(REPO_SQL.resolve("enrichments"), dir.resolve("enrichments"));

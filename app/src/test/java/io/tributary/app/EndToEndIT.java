@@ -33,6 +33,8 @@ class EndToEndIT {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
         Sakila.load(mysql);
+        // A clean ClickHouse database: verify reports tables another test's enrichments left there as strays.
+        PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS sakila");
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "e2e-");
         int apiPort = FreePorts.find();
         String token = "e2e-" + System.nanoTime();

@@ -82,9 +82,10 @@ public final class TableVerifier {
             for (String stray : ShapeCheck.strayTables(inClickHouse, target.getValue(),
                     declaredByTarget.getOrDefault(target.getKey(), Set.of()))) {
                 verdicts.add(TableVerdict.unreadable(target.getKey() + "." + stray + " (ClickHouse only)", 0,
-                        List.of("MySQL has no table " + stray + " in the captured databases, but ClickHouse still has "
-                                + new TableNames(target.getKey(), stray).view() + ": a table dropped or renamed in MySQL "
-                                + "whose ClickHouse copy was left behind")));
+                        List.of("ClickHouse has " + new TableNames(target.getKey(), stray).view() + ", which no "
+                                + "captured MySQL table nor configured enrichment explains: a table dropped or renamed in "
+                                + "MySQL whose copy was left behind, or an enrichment removed from the configuration. "
+                                + "Drop it in ClickHouse if nothing reads it")));
             }
         }
         return verdicts;
