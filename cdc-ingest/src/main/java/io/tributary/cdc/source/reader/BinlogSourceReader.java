@@ -374,7 +374,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private io.tributary.cdc.source.snapshot.SnapshotWindows reconcileChunks(ReaderOutput<ChangeEvent> output) {
         io.tributary.cdc.source.snapshot.ChunkedSnapshot engine = chunked;
         if (engine.failure() != null) {
-            throw engine.failure();
+            // Debezium's own failure reaches the engine too (its binlog reader stopped): classified like any
+            // source failure, so one that no restart can cure stops for good instead of restarting once more
+            // (seen in the full suite: SessionRowImageIT's partial row image right after a snapshot).
+            throw SourceFailures.classify(engine.failure(), lastOffset, split == null ? null : split.offsetValue());
         }
         io.tributary.cdc.source.snapshot.SnapshotWindows windows = engine.windows();
         if (windows == null) {
@@ -438,7 +441,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             }
             if (batch.failure() != null) {
                 if (batch.failedTable() == null || !parked.canPark()) {
-                    throw batch.failure();
+                    throw SourceFailures.classify(batch.failure(), lastOffset, split == null ? null : split.offsetValue());
                 }
                 parked.park(batch.failedTable(), snapshot.positionOffset(), batch.failure());
                 continue;
