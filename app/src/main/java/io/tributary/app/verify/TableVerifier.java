@@ -37,14 +37,13 @@ public final class TableVerifier {
         } catch (RuntimeException e) {
             return TableVerdict.unreadable(table, -1, List.of("ClickHouse: " + e.getMessage()));
         }
+        String mysqlTable = "`" + db.replace("`", "``") + "`.`" + name.replace("`", "``") + "`";
         boolean readable = shape.stream().noneMatch(p -> p.endsWith("missing in ClickHouse")
                 || p.equals("ClickHouse has no such table or view"));
         if (!readable) {
-            return TableVerdict.unreadable(table, count("`" + db.replace("`", "``") + "`.`" + name.replace("`", "``") + "`"),
-                    shape);
+            return TableVerdict.unreadable(table, count(mysqlTable), shape);
         }
-        return withShape(rows(table, columns, "`" + db.replace("`", "``") + "`.`" + name.replace("`", "``") + "`",
-                names.view()), shape);
+        return withShape(rows(table, columns, mysqlTable, names.view()), shape);
     }
 
     /** An enriched table against its query run on MySQL now. */

@@ -92,7 +92,7 @@ public record VerifiedColumn(String name, String dataType, String columnType, bo
     /** MySQL's text for the column, in the form ClickHouse prints its value. */
     String mysqlSelect() {
         String q = mysqlName();
-        if (BINARY.contains(dataType) || SPATIAL.contains(dataType)) {
+        if (io.tributary.cdc.event.ValueKinds.isBinary(dataType)) {
             return "LOWER(HEX(" + q + "))";
         }
         return switch (dataType) {
@@ -106,7 +106,7 @@ public record VerifiedColumn(String name, String dataType, String columnType, bo
     /** ClickHouse's text for the column, in the form {@link #mysqlSelect} gives MySQL's. */
     String clickhouseSelect() {
         String q = TableNames.quote(name);
-        if (BINARY.contains(dataType) || SPATIAL.contains(dataType)) {
+        if (io.tributary.cdc.event.ValueKinds.isBinary(dataType)) {
             return "lower(hex(" + q + "))";
         }
         return dataType.equals("BIT") ? "toUInt64(" + q + ")" : q; // BIT(1) is a Bool ('true') in ClickHouse
