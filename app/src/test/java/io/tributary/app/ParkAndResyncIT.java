@@ -8,10 +8,6 @@ import io.tributary.localservers.MySqlServer;
 import io.tributary.localservers.SharedServers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,11 +58,11 @@ class ParkAndResyncIT {
             st.execute("INSERT INTO fragile VALUES (1000, '1000-01-01', 'too old')");
             changes(st, random, "fragile", 150);
             changes(st, random, "good", 150);
-            String status = awaitStatus(setup, token, "\"parking.fragile\"");
+            String status = PipelineTestSupport.awaitStatus(setup, token, "\"parking.fragile\"");
             assertThat(status).contains("\"state\":\"parked\"").contains("parking.fragile.d").contains("1000-01-01")
                     .contains("./tributary resync");
-            awaitTable(setup, "parking.good", true, 120);
-            assertThat(verifyLine(setup, "parking.fragile")).contains("DIFFERENT");
+            PipelineTestSupport.awaitTable(setup.conf(), "parking.good", true, 120);
+            assertThat(PipelineTestSupport.verifyLine(setup.conf(), "parking.fragile")).contains("DIFFERENT");
 
             assertThatThrownBy(() -> ResyncCommand.capturedTable(setup.conf(),
                     io.tributary.cdc.source.MySqlSourceConfig.from(setup.conf()), "parking.nope"))
@@ -77,7 +73,7 @@ class ParkAndResyncIT {
             assertThat(resyncWhileChanging(mysql, setup, "parking.fragile", random)).isZero();
             String equal = PipelineTestSupport.awaitEqual(setup.conf(), 180);
             assertThat(equal).contains("parking.fragile").contains("parking.good");
-            assertThat(awaitStatus(setup, token, "\"parked\":[]")).doesNotContain("PARKED");
+            assertThat(PipelineTestSupport.awaitStatus(setup, token, "\"parked\":[]")).doesNotContain("PARKED");
 
             // ClickHouse refuses rows of one table: parked from the sink, the other table flows.
             PipelineTestSupport.clickhouse(clickhouse,
@@ -85,9 +81,9 @@ class ParkAndResyncIT {
             st.execute("INSERT INTO refused VALUES (5000, 'poison')");
             changes(st, random, "refused", 100);
             changes(st, random, "good", 100);
-            assertThat(awaitStatus(setup, token, "\"parking.refused\"")).contains("\"state\":\"parked\"")
+            assertThat(PipelineTestSupport.awaitStatus(setup, token, "\"parking.refused\"")).contains("\"state\":\"parked\"")
                     .contains("ClickHouse refused rows").contains("no_poison");
-            awaitTable(setup, "parking.good", true, 120);
+            PipelineTestSupport.awaitTable(setup.conf(), "parking.good", true, 120);
 
             // Still parked after kill -9 and a restart; the others still flow.
             pipeline.destroyForcibly();
@@ -95,9 +91,9 @@ class ParkAndResyncIT {
             changes(st, random, "refused", 50);
             pipeline = PipelineTestSupport.startPipeline(setup.file(), setup.env(), dir.resolve("run2.log"));
             changes(st, random, "good", 100);
-            awaitTable(setup, "parking.good", true, 180);
-            assertThat(awaitStatus(setup, token, "\"parking.refused\"")).contains("\"state\":\"parked\"");
-            assertThat(verifyLine(setup, "parking.refused")).contains("DIFFERENT");
+            PipelineTestSupport.awaitTable(setup.conf(), "parking.good", true, 180);
+            assertThat(PipelineTestSupport.awaitStatus(setup, token, "\"parking.refused\"")).contains("\"state\":\"parked\"");
+            assertThat(PipelineTestSupport.verifyLine(setup.conf(), "parking.refused")).contains("DIFFERENT");
 
             // Emptied while parked: the resync of no rows must still remove what ClickHouse holds.
             st.execute("DELETE FROM refused");
@@ -163,47 +159,5 @@ class ParkAndResyncIT {
                 });
             }
         }
-    }
-
-    private static String verifyLine(PipelineTestSupport.TestConfig setup, String table) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Verify.run(setup.conf(), new PrintStream(out, true, StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith(table + " ")).findFirst().orElse("");
-    }
-
-    private static void awaitTable(PipelineTestSupport.TestConfig setup, String table, boolean equal, int seconds)
-            throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        String line = "";
-        while (System.nanoTime() < deadline) {
-            line = verifyLine(setup, table);
-            if (line.contains(equal ? "EQUAL" : "DIFFERENT")) {
-                return;
-            }
-            Thread.sleep(2000);
-        }
-        throw new AssertionError(table + " did not become " + (equal ? "equal" : "different") + ": " + line);
-    }
-
-    /** {@code /status} once its body contains {@code expected}. */
-    private static String awaitStatus(PipelineTestSupport.TestConfig setup, String token, String expected)
-            throws Exception {
-        String url = "http://127.0.0.1:" + setup.conf().get(TributaryConfig.API_PORT) + "/status";
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
-                body = r.body();
-                if (r.statusCode() == 200 && body.contains(expected)) {
-                    return body;
-                }
-            } catch (java.io.IOException starting) {
-                body = starting.toString();
-            }
-            Thread.sleep(1000);
-        }
-        throw new AssertionError("/status never contained " + expected + ": " + body);
     }
 }

@@ -142,4 +142,47 @@ final class PipelineTestSupport {
         }
         throw new AssertionError("ClickHouse did not converge to MySQL within " + seconds + " s:\n" + last);
     }
+
+    /** verify's line for {@code table} ("db.table EQUAL ..."), or "". */
+    static String verifyLine(Configuration conf, String table) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Verify.run(conf, new PrintStream(out, true, StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith(table + " ")).findFirst().orElse("");
+    }
+
+    static void awaitTable(Configuration conf, String table, boolean equal, int seconds)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        String line = "";
+        while (System.nanoTime() < deadline) {
+            line = verifyLine(conf, table);
+            if (line.contains(equal ? "EQUAL" : "DIFFERENT")) {
+                return;
+            }
+            Thread.sleep(2000);
+        }
+        throw new AssertionError(table + " did not become " + (equal ? "equal" : "different") + ": " + line);
+    }
+
+    /** {@code /status} (with the API token {@code token}) once its body contains {@code expected}. */
+    static String awaitStatus(TestConfig setup, String token, String expected)
+            throws Exception {
+        String url = "http://127.0.0.1:" + setup.conf().get(TributaryConfig.API_PORT) + "/status";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+                body = r.body();
+                if (r.statusCode() == 200 && body.contains(expected)) {
+                    return body;
+                }
+            } catch (java.io.IOException starting) {
+                body = starting.toString();
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("/status never contained " + expected + ": " + body);
+    }
 }

@@ -36,6 +36,8 @@ public final class EngineStateRegistry {
         private final String offsetKey;
         private final String offsetValue;
         private final List<String> history;
+        private volatile java.util.function.Consumer<PartialRowChange> partialChanges = change ->
+                org.slf4j.LoggerFactory.getLogger(EngineStateRegistry.class).error(change.message());
 
         public EngineState(String offsetKey, String offsetValue, List<String> history) {
             this.offsetKey = offsetKey;
@@ -53,6 +55,15 @@ public final class EngineStateRegistry {
 
         public synchronized List<String> history() {
             return List.copyOf(history);
+        }
+
+        /** Who is told of a change that does not carry whole rows (called on the binlog client's thread). */
+        public void onPartialChange(java.util.function.Consumer<PartialRowChange> listener) {
+            this.partialChanges = listener;
+        }
+
+        void partialChange(PartialRowChange change) {
+            partialChanges.accept(change);
         }
     }
 }

@@ -83,16 +83,17 @@ public final class MySqlPreflight {
     }
 
     /**
-     * Why {@code binlog_row_value_options} stops the capture, or null. With PARTIAL_JSON an update of a
-     * JSON column is logged as a diff in an event Debezium 3.6.1 does not read (PARTIAL_UPDATE_ROWS_EVENT):
-     * it skips the whole change without a trace, and ClickHouse keeps the old row (SessionRowImageIT).
+     * Why {@code binlog_row_value_options} stops the capture, or null. With PARTIAL_JSON an update that
+     * changes part of a JSON document is logged as a diff, which Tributary does not apply: the table would
+     * be parked at the first one (RowImageGuard), so the server-wide setting is refused up front.
      */
     static String partialJson(String rowValueOptions) {
         if (rowValueOptions == null || !rowValueOptions.toUpperCase(Locale.ROOT).contains("PARTIAL_JSON")) {
             return null;
         }
-        return "binlog_row_value_options is " + rowValueOptions + ": updates of JSON columns are logged as diffs, which "
-                + "Debezium does not read, so they would be lost (SET PERSIST binlog_row_value_options = '')";
+        return "binlog_row_value_options is " + rowValueOptions + ": updates that change part of a JSON document are "
+                + "logged as diffs, which Tributary does not apply, so each table they touch would be parked (SET PERSIST "
+                + "binlog_row_value_options = '')";
     }
 
     private static List<String> grants(Connection c) throws SQLException {

@@ -85,6 +85,15 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
      * JDBC URL of the server without a default database: the settings every connection needs (TLS as
      * {@link #sslMode()} says), then {@code parameters} ({@code "&name=value..."} or empty).
      */
+    /** Whether {@code database.table} is captured (names compared as Debezium's include lists do, ignoring case). */
+    public boolean captures(String database, String table) {
+        if (databases.stream().noneMatch(database::equalsIgnoreCase)) {
+            return false;
+        }
+        String qualified = database + "." + table;
+        return tables.isEmpty() || tables.stream().anyMatch(qualified::equalsIgnoreCase);
+    }
+
     public String jdbcUrl(String parameters) {
         // Without TLS, caching_sha2_password (the default from 8.4) needs the server's RSA key to send the password.
         String tls = "sslMode=" + sslMode.connectorJValue() + (sslMode.mayBePlainText() ? "&allowPublicKeyRetrieval=true" : "")

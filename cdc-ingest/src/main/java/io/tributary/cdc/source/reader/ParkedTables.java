@@ -101,10 +101,11 @@ final class ParkedTables implements AutoCloseable {
     /** A row of {@code table} cannot be converted: park it and go on with the other tables. */
     void park(String table, Map<String, ?> offset, Throwable error) {
         String position = offset == null ? "unknown" : offset.get("file") + ":" + offset.get("pos");
-        parkHere(table, position, error);
+        park(table, position, error);
     }
 
-    private void parkHere(String table, String position, Throwable error) {
+    /** Parks {@code table} at {@code position} (binlog file:pos, or what else the cause names). */
+    void park(String table, String position, Throwable error) {
         String message = error.getMessage() == null ? error.toString() : error.getMessage();
         control.park(table, position, message);
         parkedHere.add(table);
@@ -200,7 +201,7 @@ final class ParkedTables implements AutoCloseable {
             String table = active.table();
             active.close();
             active = null;
-            parkHere(table, "resync", e.getCause());
+            park(table, "resync", e.getCause());
             return true;
         }
     }

@@ -39,27 +39,8 @@ final class SourceFailures {
                     + "new snapshot of this server and replaces the ClickHouse rows. (MySQL said: " + firstLine(failure)
                     + ")", failure));
         }
-        java.util.regex.Matcher partial = PARTIAL_IMAGE.matcher(messages(failure));
-        if (partial.find()) {
-            String where = lastOffset != null ? "after " + lastOffset.get("file") + ":" + lastOffset.get("pos")
-                    : "after the stored position " + field(storedOffset, "file") + ":" + field(storedOffset, "pos");
-            return new SuppressRestartsException(new IllegalStateException("A change to table '" + partial.group(1)
-                    + "' in the binlog " + where + " holds " + partial.group(3) + " of its " + partial.group(2)
-                    + " columns: the session that wrote it had set binlog_row_image = MINIMAL or NOBLOB (the server's "
-                    + "global FULL, which the start-up check saw, applies only to sessions that leave it alone). Such a "
-                    + "change does not say what the other columns hold, so ClickHouse cannot be kept equal from it, and "
-                    + "every restart would stop at the same change. To prevent it: keep binlog_row_image = FULL in every "
-                    + "session (changing it needs SESSION_VARIABLES_ADMIN or SYSTEM_VARIABLES_ADMIN: REVOKE them from "
-                    + "the writers that set it). To recover: stop Tributary, delete its state directory (state.dir) and "
-                    + "start it again; it takes a new snapshot, after this change, and replaces the older ClickHouse "
-                    + "rows. (Debezium said: " + firstLine(failure) + ")", failure));
-        }
         return new IllegalStateException("MySQL source failed: " + failure.getMessage(), failure);
     }
-
-    /** Debezium 3.6.1's refusal of a row image that lacks columns: table, the table's columns, the image's. */
-    private static final java.util.regex.Pattern PARTIAL_IMAGE = java.util.regex.Pattern.compile(
-            "Error processing row in (\\S+), internal schema size (\\d+), but row size (\\d+)");
 
     /** A value from Debezium's offset JSON, e.g. {"file":"binlog.000002","pos":2254,...}. */
     static String field(String offsetJson, String name) {

@@ -33,19 +33,6 @@ class SourceFailuresTest {
     }
 
     @Test
-    void aPartialRowImageStopsForGoodNamingTheTableTheSettingAndTheRecovery() {
-        // What Debezium 3.6.1 throws for an UPDATE written under SET SESSION binlog_row_image = MINIMAL.
-        RuntimeException e = SourceFailures.classify(new IllegalStateException("Debezium stopped", new RuntimeException(
-                "Error processing binlog event", new RuntimeException("Error processing row in minimal, internal schema "
-                        + "size 3, but row size 1 , restart connector with schema recovery mode."))),
-                Map.of("file", "binlog.000002", "pos", 13330L), null);
-        assertThat(e).isInstanceOf(SuppressRestartsException.class);
-        assertThat(e.getCause().getMessage()).contains("table 'minimal'").contains("after binlog.000002:13330")
-                .contains("holds 1 of its 3 columns").contains("binlog_row_image = MINIMAL or NOBLOB")
-                .contains("REVOKE").contains("delete its state directory (state.dir)");
-    }
-
-    @Test
     void otherFailuresAreRestarted() {
         RuntimeException e = SourceFailures.classify(new RuntimeException("Communications link failure"), null, null);
         assertThat(e).isNotInstanceOf(SuppressRestartsException.class).hasMessageContaining("Communications link failure");
