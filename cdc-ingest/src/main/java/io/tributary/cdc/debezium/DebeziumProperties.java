@@ -30,7 +30,7 @@ public final class DebeziumProperties {
     public static Properties build(MySqlSourceConfig config, String engineId, boolean dataSnapshot, boolean lockFree) {
         Properties p = new Properties();
         p.setProperty("name", ENGINE_NAME);
-        p.setProperty("connector.class", "io.debezium.connector.mysql.MySqlConnector");
+        p.setProperty("connector.class", GuardedMySqlConnector.class.getName());
         p.setProperty("topic.prefix", ENGINE_NAME);
         p.setProperty("topic.naming.strategy", CachedTopicNames.class.getName());
         p.setProperty(EngineStateRegistry.ID_PROPERTY, engineId);

@@ -40,9 +40,9 @@ import java.util.function.Consumer;
  *       same change again. Here the event's rows are dropped and the table is reported.</li>
  *   <li>{@code binlog_row_value_options = PARTIAL_JSON}: updates are logged as
  *       PARTIAL_UPDATE_ROWS_EVENT, which Debezium does not read at all: every UPDATE of such a
- *       session was lost without a trace (SessionRowImageIT). Here the event is decoded: rows whose
- *       after image holds whole values (any column but a JSON one changed in place) are handed to
- *       Debezium as an ordinary update; a JSON column logged as a diff is reported.</li>
+ *       session was lost without a trace (SessionRowImageIT). Here the event is decoded, its JSON
+ *       diffs applied to the before image's documents, and the rows handed to Debezium as an ordinary
+ *       update; only a diff that cannot be applied (no old document: MINIMAL too) is reported.</li>
  * </ul>
  *
  * <p>It sits inside Debezium's binlog client, on its thread: data deserializers wrap Debezium's own
@@ -231,8 +231,8 @@ final class RowImageGuard implements BinaryLogClient.EventListener, BinaryLogCli
         } else if (data instanceof DeleteRowsEventData d) {
             problem = lacking("its deleted row", d.getIncludedColumns(), columns, table);
         } else if (data instanceof PartialJson p) {
-            problem = "changes JSON column(s) " + p.columns() + " by a diff instead of whole values: the session that "
-                    + "wrote it had set binlog_row_value_options = PARTIAL_JSON";
+            problem = "changes JSON column " + p.column() + " by a diff (the session that wrote it had set "
+                    + "binlog_row_value_options = PARTIAL_JSON) that cannot be applied: " + p.why();
         }
         return problem;
     }
@@ -291,8 +291,8 @@ final class RowImageGuard implements BinaryLogClient.EventListener, BinaryLogCli
         return included.get(0, column).cardinality();
     }
 
-    /** A partial update with a JSON column logged as a diff: nothing of it can be applied. */
-    record PartialJson(long tableId, String columns) implements EventData {}
+    /** A partial update whose JSON diff of {@code column} cannot be applied ({@code why}): nothing of it is. */
+    record PartialJson(long tableId, String column, String why) implements EventData {}
 
     /** Wraps one of Debezium's data deserializers with {@link #inspect}. */
     private final class Checked implements EventDataDeserializer<EventData> {
@@ -313,8 +313,9 @@ final class RowImageGuard implements BinaryLogClient.EventListener, BinaryLogCli
      * options and, when PARTIAL_JSON is among them, a bitmap with one bit per JSON column of the table
      * telling which of them is logged as a diff (MySQL's rows_event.h). A flagged column with no diff
      * is unchanged (seen here: an UPDATE of another column flags the JSON column with an empty diff) and
-     * takes the before image's value; rows read so are handed to Debezium as any update. A real diff
-     * makes the whole event a {@link PartialJson}.
+     * takes the before image's value; a diff is applied to the before image's document ({@link JsonDiffs}).
+     * Rows read so are handed to Debezium as any update. A diff that cannot be applied makes the whole
+     * event a {@link PartialJson}.
      */
     static final class PartialUpdateRows extends RowDeserializers.UpdateRowsDeserializer {
         private final Map<Long, TableMapEventData> known;
@@ -350,19 +351,24 @@ final class RowImageGuard implements BinaryLogClient.EventListener, BinaryLogCli
                 BitSet diffs = (valueOptions & 1) != 0 ? in.readBitSet(jsonColumns.size(), true) : new BitSet();
                 // A column logged as a diff has the layout of a whole value (length, then bytes): the diff.
                 Serializable[] now = deserializeRow(tableId, after, in);
-                List<String> changedByDiff = new ArrayList<>();
                 for (int j = diffs.nextSetBit(0); j >= 0; j = diffs.nextSetBit(j + 1)) {
                     int column = jsonColumns.get(j);
                     Serializable diff = after.get(column) ? now[slot(after, column)] : null;
-                    if (diff instanceof byte[] bytes && bytes.length == 0 && before.get(column)) {
-                        // No diff at all: MySQL flags every JSON column of such a row, changed or not. Unchanged.
-                        now[slot(after, column)] = old[slot(before, column)];
-                    } else {
-                        changedByDiff.add(columnName(table, column));
+                    Serializable whole = before.get(column) ? old[slot(before, column)] : null;
+                    if (!(diff instanceof byte[] diffBytes) || !(whole instanceof byte[] document)) {
+                        return new PartialJson(tableId, columnName(table, column), "the row's old document is not in "
+                                + "the binlog to apply it to");
                     }
-                }
-                if (!changedByDiff.isEmpty()) {
-                    return new PartialJson(tableId, String.join(", ", changedByDiff));
+                    if (diffBytes.length == 0) {
+                        // No diff at all: MySQL flags every JSON column of such a row, changed or not. Unchanged.
+                        now[slot(after, column)] = document;
+                        continue;
+                    }
+                    try {
+                        now[slot(after, column)] = JsonDiffs.apply(document, JsonDiffs.read(diffBytes));
+                    } catch (JsonDiffs.NotApplicable | IOException | RuntimeException e) {
+                        return new PartialJson(tableId, columnName(table, column), e.getMessage());
+                    }
                 }
                 rows.add(new AbstractMap.SimpleEntry<>(old, now));
             }

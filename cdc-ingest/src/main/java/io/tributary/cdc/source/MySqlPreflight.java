@@ -84,16 +84,17 @@ public final class MySqlPreflight {
 
     /**
      * Why {@code binlog_row_value_options} stops the capture, or null. With PARTIAL_JSON an update that
-     * changes part of a JSON document is logged as a diff, which Tributary does not apply: the table would
-     * be parked at the first one (RowImageGuard), so the server-wide setting is refused up front.
+     * changes part of a JSON document is logged as a diff. RowImageGuard applies those of a single
+     * session; server-wide, every writer's JSON update would depend on that decoding, and a diff without
+     * the old document would park its table, so the global setting is refused up front.
      */
     static String partialJson(String rowValueOptions) {
         if (rowValueOptions == null || !rowValueOptions.toUpperCase(Locale.ROOT).contains("PARTIAL_JSON")) {
             return null;
         }
         return "binlog_row_value_options is " + rowValueOptions + ": updates that change part of a JSON document are "
-                + "logged as diffs, which Tributary does not apply, so each table they touch would be parked (SET PERSIST "
-                + "binlog_row_value_options = '')";
+                + "logged as diffs instead of whole documents, and a table whose old document is not logged with them "
+                + "would be parked (SET PERSIST binlog_row_value_options = '')";
     }
 
     private static List<String> grants(Connection c) throws SQLException {

@@ -142,22 +142,38 @@ class RowImageGuardTest {
     }
 
     @Test
-    void aJsonDiffIsAPartialChange() throws Exception {
+    void aJsonDiffIsAppliedToTheOldDocument() throws Exception {
         Map<Long, TableMapEventData> tables = new HashMap<>(Map.of(TABLE_ID, table()));
-        byte[] replaceK = {0, 3, '$', '.', 'k', 2, 5, 7}; // REPLACE $.k with a binary JSON int16 7
-        EventData data = new RowImageGuard.PartialUpdateRows(tables).deserializeEvent(partialUpdate(0b1, replaceK));
+        byte[] old = JsonDiffsTest.BinaryJson.object(new java.util.LinkedHashMap<>(Map.of("a", 1)));
+        EventData data = new RowImageGuard.PartialUpdateRows(tables).deserializeEvent(partialUpdate(0b1, old,
+                JsonDiffsTest.replace("$.a", JsonDiffsTest.BinaryJson.int16(2))));
+        assertThat(data).isInstanceOf(UpdateRowsEventData.class);
+        Map.Entry<Serializable[], Serializable[]> row = ((UpdateRowsEventData) data).getRows().get(0);
+        assertThat(row.getValue()[1]).isEqualTo("{\"a\":2}");
+    }
+
+    @Test
+    void aDiffThatCannotBeAppliedIsAPartialChange() throws Exception {
+        Map<Long, TableMapEventData> tables = new HashMap<>(Map.of(TABLE_ID, table()));
+        byte[] old = JsonDiffsTest.BinaryJson.object(new java.util.LinkedHashMap<>(Map.of("a", 1)));
+        EventData data = new RowImageGuard.PartialUpdateRows(tables).deserializeEvent(partialUpdate(0b1, old,
+                JsonDiffsTest.replace("$.missing", JsonDiffsTest.BinaryJson.int16(2))));
         assertThat(data).isInstanceOf(RowImageGuard.PartialJson.class);
         guard.inspect(table());
-        assertThat(guard.missingColumns(data)).contains("changes JSON column(s) column 2 by a diff")
-                .contains("binlog_row_value_options = PARTIAL_JSON");
+        assertThat(guard.missingColumns(data)).contains("changes JSON column column 2 by a diff")
+                .contains("binlog_row_value_options = PARTIAL_JSON").contains("no value at $.missing");
     }
 
     /**
-     * A PARTIAL_UPDATE_ROWS_EVENT body of one row (7, {"a":1}, 'old') -> (7, afterJson, 'new'),
+     * A PARTIAL_UPDATE_ROWS_EVENT body of one row (7, beforeJson, 'old') -> (7, afterJson, 'new'),
      * laid out as MySQL writes it: v2 rows header, then per row the before image, the after image's
      * value options (1 = PARTIAL_JSON) and its one-bit-per-JSON-column diff bitmap, then the after image.
      */
     private static ByteArrayInputStream partialUpdate(int diffBits, byte[] afterJson) {
+        return partialUpdate(diffBits, "{\"a\":1}".getBytes(), afterJson);
+    }
+
+    private static ByteArrayInputStream partialUpdate(int diffBits, byte[] beforeJson, byte[] afterJson) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         le(b, TABLE_ID, 6);
         le(b, 0, 2); // flags
@@ -165,7 +181,7 @@ class RowImageGuardTest {
         b.write(3); // columns
         b.write(0b111); // before image columns
         b.write(0b111); // after image columns
-        image(b, "{\"a\":1}".getBytes(), "old");
+        image(b, beforeJson, "old");
         b.write(1); // value options: PARTIAL_JSON
         b.write(diffBits);
         image(b, afterJson, "new");

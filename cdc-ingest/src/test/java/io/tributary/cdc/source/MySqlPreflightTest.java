@@ -43,7 +43,7 @@ class MySqlPreflightTest {
         assertThat(MySqlPreflight.partialJson("")).isNull();
         assertThat(MySqlPreflight.partialJson(null)).isNull();
         assertThat(MySqlPreflight.partialJson("PARTIAL_JSON")).contains("binlog_row_value_options is PARTIAL_JSON")
-                .contains("would be parked").contains("SET PERSIST binlog_row_value_options = ''");
+                .contains("logged as diffs").contains("SET PERSIST binlog_row_value_options = ''");
     }
 
     @Test
