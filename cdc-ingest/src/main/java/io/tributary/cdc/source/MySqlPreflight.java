@@ -56,11 +56,11 @@ public final class MySqlPreflight {
 
     /** Why the server's TLS certificate was not accepted, with what to change, or null for another failure. */
     static String certificateRefused(MySqlSourceConfig config, Throwable failure) {
-        String refusal = io.tributary.cdc.tls.PemAuthorities.refusal(failure);
+        io.tributary.cdc.tls.PemAuthorities.Refusal refusal = io.tributary.cdc.tls.PemAuthorities.refusal(failure);
         if (refusal == null) {
             return null;
         }
-        boolean identity = refusal.equals("identity");
+        boolean identity = refusal == io.tributary.cdc.tls.PemAuthorities.Refusal.IDENTITY;
         String mode = MySqlSourceOptions.SSL_MODE.key() + ": " + config.sslMode().debeziumValue();
         String authorities = config.sslCa() == null ? "the JVM's trusted authorities (no " + MySqlSourceOptions.SSL_CA.key()
                 + " is set)" : MySqlSourceOptions.SSL_CA.key() + " '" + config.sslCa() + "'";

@@ -17,12 +17,17 @@ public final class MySqlRowEstimates {
     public static Map<String, Long> captured(MySqlSourceConfig config) throws SQLException {
         try (Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl("&connectTimeout=10000"),
                 config.user(), config.password())) {
-            Map<String, Long> estimates = new HashMap<>(read(c, config.databases()));
-            if (!config.tables().isEmpty()) {
-                estimates.keySet().retainAll(java.util.Set.copyOf(config.tables()));
-            }
-            return estimates;
+            return captured(c, config);
         }
+    }
+
+    /** {@link #captured(MySqlSourceConfig)} over an open connection. */
+    public static Map<String, Long> captured(Connection c, MySqlSourceConfig config) throws SQLException {
+        Map<String, Long> estimates = new HashMap<>(read(c, config.databases()));
+        if (!config.tables().isEmpty()) {
+            estimates.keySet().retainAll(java.util.Set.copyOf(config.tables()));
+        }
+        return estimates;
     }
 
     public static Map<String, Long> read(Connection connection, Collection<String> databases) throws SQLException {

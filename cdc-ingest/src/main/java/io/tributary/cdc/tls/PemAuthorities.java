@@ -60,11 +60,16 @@ public final class PemAuthorities {
         }
     }
 
-    /**
-     * Whether {@code failure} is a refused certificate: {@code "identity"} when it is not issued for the
-     * host connected to, {@code "untrusted"} when no trusted authority signed it, null for anything else.
-     */
-    public static String refusal(Throwable failure) {
+    /** Why a server's certificate was refused. */
+    public enum Refusal {
+        /** It is not issued for the host connected to. */
+        IDENTITY,
+        /** No trusted authority signed it. */
+        UNTRUSTED
+    }
+
+    /** Whether {@code failure} is a refused certificate, and why; null for any other failure. */
+    public static Refusal refusal(Throwable failure) {
         StringBuilder chain = new StringBuilder();
         boolean certificateFailure = false;
         for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -76,11 +81,11 @@ public final class PemAuthorities {
         String text = chain.toString().toLowerCase(java.util.Locale.ROOT);
         // Connector/J's own host check says "Server identity verification failed"; the JDK's "No subject alternative ...".
         if (text.contains("identity verification") || text.contains("subject alternative") || text.contains("no name matching")) {
-            return "identity";
+            return Refusal.IDENTITY;
         }
         if (certificateFailure || text.contains("pkix path") || text.contains("trust anchor")
                 || text.contains("unable to find valid certification path")) {
-            return "untrusted";
+            return Refusal.UNTRUSTED;
         }
         return null;
     }

@@ -177,8 +177,13 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             return;
         }
         java.util.Map<String, Long> estimates;
-        try {
-            estimates = io.tributary.cdc.source.MySqlRowEstimates.captured(config);
+        String retentionWarning;
+        String where = config.host() + ":" + config.port();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl("&connectTimeout=10000"),
+                config.user(), config.password())) {
+            estimates = io.tributary.cdc.source.MySqlRowEstimates.captured(c, config);
+            retentionWarning = binlogRetentionWarning(c, estimates.values().stream().mapToLong(Long::longValue).sum(),
+                    where);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("Cannot list the tables to snapshot in " + config.databases() + ": "
                     + e.getMessage(), e);
@@ -186,7 +191,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         if (estimates.isEmpty()) {
             return;
         }
-        warnIfBinlogRetentionIsShort(estimates.values().stream().mapToLong(Long::longValue).sum());
+        if (retentionWarning != null) {
+            LOG.warn(retentionWarning);
+        }
         if (reader == io.tributary.cdc.source.MySqlSnapshotReader.CHUNKED && !reading.gtids()) {
             LOG.warn("gtid_mode is not ON at {}:{}: the chunked snapshot's low watermark is a GTID set, so the locking "
                     + "snapshot runs (it needs RELOAD). Set gtid_mode=ON (and enforce_gtid_consistency=ON) to snapshot "
@@ -201,18 +208,13 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         }
     }
 
-    /** The binlog must outlive the snapshot (and the restarts after it): say so at its start if it may not. */
-    private void warnIfBinlogRetentionIsShort(long rows) {
-        String where = config.host() + ":" + config.port();
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl("&connectTimeout=10000"),
-                config.user(), config.password())) {
-            String warning = io.tributary.cdc.source.BinlogRetention.read(c).warning(rows, where);
-            if (warning != null) {
-                LOG.warn(warning);
-            }
+    /** The binlog must outlive the snapshot (and the restarts after it): why it may not, or null. */
+    private static String binlogRetentionWarning(java.sql.Connection c, long rows, String where) {
+        try {
+            return io.tributary.cdc.source.BinlogRetention.read(c).warning(rows, where);
         } catch (java.sql.SQLException e) {
-            LOG.warn("Cannot read how long MySQL at {} keeps its binlog, so whether it outlives the snapshot is unknown: {}",
-                    where, e.getMessage());
+            return "Cannot read how long MySQL at " + where + " keeps its binlog, so whether it outlives the snapshot "
+                    + "is unknown: " + e.getMessage();
         }
     }
 

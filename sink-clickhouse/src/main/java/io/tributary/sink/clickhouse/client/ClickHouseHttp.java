@@ -127,7 +127,7 @@ public final class ClickHouseHttp {
         try {
             return http.send(request, handler);
         } catch (IOException e) {
-            String refusal = io.tributary.cdc.tls.PemAuthorities.refusal(e);
+            io.tributary.cdc.tls.PemAuthorities.Refusal refusal = io.tributary.cdc.tls.PemAuthorities.refusal(e);
             if (refusal != null) {
                 throw new ClickHouseException(ClickHouseException.TLS_REFUSED, tlsRefused(refusal, e), e);
             }
@@ -139,8 +139,8 @@ public final class ClickHouseHttp {
     }
 
     /** A refused certificate is no outage: retrying cannot help, the setting must change. */
-    private String tlsRefused(String refusal, Throwable failure) {
-        String fix = refusal.equals("identity")
+    private String tlsRefused(io.tributary.cdc.tls.PemAuthorities.Refusal refusal, Throwable failure) {
+        String fix = refusal == io.tributary.cdc.tls.PemAuthorities.Refusal.IDENTITY
                 ? "its certificate is not issued for the host '" + base.getHost() + "' of sink.clickhouse.url: use the "
                         + "host name the certificate names"
                 : "its certificate is not signed by " + (sslCa == null ? "the JVM's trusted authorities (no "
