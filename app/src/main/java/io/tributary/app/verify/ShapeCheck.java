@@ -40,11 +40,7 @@ final class ShapeCheck {
         for (VerifiedColumn column : mysql) {
             String expected = ExpectedClickHouseType.of(column);
             clickhouse.stream().filter(c -> c.name().equals(column.name())).findFirst().ifPresent(c -> {
-                // Known deviation, reported in docs/compatibility.md: a spatial column declared NOT NULL with an SRID
-                // (Sakila's address.location) reaches ClickHouse as Nullable(String); its values are still compared.
-                boolean spatialNullability = column.spatial() && !column.nullable()
-                        && c.type().equals("Nullable(" + expected + ")");
-                if (expected != null && !expected.equals(c.type()) && !spatialNullability) {
+                if (expected != null && !expected.equals(c.type())) {
                     problems.add("column " + column.name() + ": ClickHouse type " + c.type() + ", expected " + expected
                             + " for MySQL " + column.columnType() + (column.nullable() ? " NULL" : " NOT NULL"));
                 }

@@ -65,8 +65,9 @@ public final class DebeziumProperties {
         p.setProperty("enable.time.adjuster", "false");
         // The driver would read YEAR as a java.sql.Date, turning YEAR 0000 into 2000 while snapshotting.
         p.setProperty("driver.yearIsDateType", "false");
-        p.setProperty("converters", "tributary_year");
+        p.setProperty("converters", "tributary_year,tributary_geometry");
         p.setProperty("tributary_year.type", YearConverter.class.getName());
+        p.setProperty("tributary_geometry.type", GeometryConverter.class.getName());
         p.setProperty("column.propagate.source.type", ".*");
         p.setProperty("heartbeat.interval.ms", Long.toString(config.heartbeatInterval().toMillis()));
         // Debezium's context headers (connector name, task id) on every record are not read here; building and

@@ -383,8 +383,6 @@ public final class RecordConverter {
                     return Long.toUnsignedString(littleEndianBits(bytes(value)));
                 case "io.debezium.data.Json":
                     return io.tributary.cdc.event.JsonText.canonical((String) value);
-                case "io.debezium.data.geometry.Geometry", "io.debezium.data.geometry.Point":
-                    return geometryHex((Struct) value);
                 default:
                     break;
             }
@@ -426,19 +424,5 @@ public final class RecordConverter {
             v = (v << 8) | (b[i] & 0xFF);
         }
         return v;
-    }
-
-    /** MySQL's own storage format: 4-byte little-endian SRID, then WKB. */
-    private static String geometryHex(Struct geometry) {
-        byte[] wkb = bytes(geometry.get("wkb"));
-        Integer srid = geometry.getInt32("srid");
-        int s = srid == null ? 0 : srid;
-        byte[] out = new byte[4 + wkb.length];
-        out[0] = (byte) s;
-        out[1] = (byte) (s >>> 8);
-        out[2] = (byte) (s >>> 16);
-        out[3] = (byte) (s >>> 24);
-        System.arraycopy(wkb, 0, out, 4, wkb.length);
-        return HEX.formatHex(out);
     }
 }
