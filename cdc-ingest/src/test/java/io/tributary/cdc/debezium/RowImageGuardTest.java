@@ -141,12 +141,16 @@ class RowImageGuardTest {
         assertThat(row.getValue()[2]).isEqualTo("new".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    @Test
-    void aJsonDiffIsAppliedToTheOldDocument() throws Exception {
+    /** A partial update of the row whose old document is {"a":1}, its JSON column changed by {@code diff}. */
+    private static EventData diffOfAOne(byte[] diff) throws Exception {
         Map<Long, TableMapEventData> tables = new HashMap<>(Map.of(TABLE_ID, table()));
         byte[] old = JsonDiffsTest.BinaryJson.object(new java.util.LinkedHashMap<>(Map.of("a", 1)));
-        EventData data = new RowImageGuard.PartialUpdateRows(tables).deserializeEvent(partialUpdate(0b1, old,
-                JsonDiffsTest.replace("$.a", JsonDiffsTest.BinaryJson.int16(2))));
+        return new RowImageGuard.PartialUpdateRows(tables).deserializeEvent(partialUpdate(0b1, old, diff));
+    }
+
+    @Test
+    void aJsonDiffIsAppliedToTheOldDocument() throws Exception {
+        EventData data = diffOfAOne(JsonDiffsTest.replace("$.a", JsonDiffsTest.BinaryJson.int16(2)));
         assertThat(data).isInstanceOf(UpdateRowsEventData.class);
         Map.Entry<Serializable[], Serializable[]> row = ((UpdateRowsEventData) data).getRows().get(0);
         assertThat(row.getValue()[1]).isEqualTo("{\"a\":2}");
@@ -154,10 +158,7 @@ class RowImageGuardTest {
 
     @Test
     void aDiffThatCannotBeAppliedIsAPartialChange() throws Exception {
-        Map<Long, TableMapEventData> tables = new HashMap<>(Map.of(TABLE_ID, table()));
-        byte[] old = JsonDiffsTest.BinaryJson.object(new java.util.LinkedHashMap<>(Map.of("a", 1)));
-        EventData data = new RowImageGuard.PartialUpdateRows(tables).deserializeEvent(partialUpdate(0b1, old,
-                JsonDiffsTest.replace("$.missing", JsonDiffsTest.BinaryJson.int16(2))));
+        EventData data = diffOfAOne(JsonDiffsTest.replace("$.missing", JsonDiffsTest.BinaryJson.int16(2)));
         assertThat(data).isInstanceOf(RowImageGuard.PartialJson.class);
         guard.inspect(table());
         assertThat(guard.missingColumns(data)).contains("changes JSON column column 2 by a diff")
