@@ -63,6 +63,8 @@ class SchemaWithoutRowsIT {
                 "CREATE TABLE created_empty (id INT PRIMARY KEY, note VARCHAR(20) DEFAULT 'n')",
                 "ALTER TABLE rekeyed ADD PRIMARY KEY (id)",
                 "ALTER TABLE rekeyed DROP PRIMARY KEY",
+                "ALTER TABLE rekeyed ADD PRIMARY KEY (id), ADD COLUMN with_key INT NOT NULL DEFAULT 4",
+                "ALTER TABLE rekeyed DROP PRIMARY KEY, ADD COLUMN without_key VARCHAR(3) DEFAULT 'z', DROP COLUMN v",
             };
             for (String statement : statements) {
                 st.execute(statement);

@@ -47,6 +47,12 @@ public final class TableSchema {
         return keyIndexes.length > 0;
     }
 
+    /** The same columns with no primary key: the shape of the table's multiset while it has none. */
+    public TableSchema withoutKey() {
+        return new TableSchema(columns.stream().map(c -> new ColumnSchema(c.name(), c.sourceType(), c.length(),
+                c.scale(), c.nullable(), false, c.defaultValue())).toList());
+    }
+
     /** Positions of the primary-key columns; shared, not copied: callers in this package only read it. */
     int[] keyIndexes() {
         return keyIndexes;

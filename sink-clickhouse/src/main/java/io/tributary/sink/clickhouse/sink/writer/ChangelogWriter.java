@@ -129,7 +129,8 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
 
     /**
      * DROP TABLE retracts everything the table contributed; RENAME TABLE moves a keyless table's
-     * changelog; ADD PRIMARY KEY records that the multiset is complete up to it.
+     * changelog; ADD PRIMARY KEY gives the multiset the statement's other column changes and records
+     * that it is complete up to it.
      */
     private void dropped(ChangeEvent event, List<DdlStatements.Action> actions) {
         for (DdlStatements.Action action : actions) {
@@ -140,9 +141,17 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
             } else if (action instanceof DdlStatements.RenameTable rename) {
                 flush(logs.remove(rename.from()));
                 renamed(rename);
+            } else if (action instanceof DdlStatements.KeyChange key && key.dropped() && !key.added()) {
+                // A key dropped before any row with it came: the table is still a multiset, which takes the
+                // statement's column changes here. Once it had versions, the versions writer moves them.
+                reshapeMultiset(event);
             } else if (action instanceof DdlStatements.KeyChange key && key.added()) {
                 // Every change before the ALTER is stored: the versions writer may now copy the multiset.
                 flush(logs.remove(key.table()));
+                if (!key.dropped()) {
+                    // Before the marker: the versions writer replaces the multiset view only after it.
+                    reshapeMultiset(event);
+                }
                 TableNames names = names(key.table().substring(0, key.table().indexOf('.')), tableOf(key.table()));
                 retrier.run("recording ADD PRIMARY KEY on " + key.table(), () -> {
                     client.query(KeyChangesTable.create(config.statusDatabase()));
@@ -168,6 +177,29 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
         if (!unchanged) {
             logFor(event);
         }
+    }
+
+    /**
+     * A key added or dropped while the table is a multiset (its view reads {@code t__changes}): the table
+     * stays one until rows with a key arrive (KeyTransitions copies it then), but the statement's other
+     * changes ({@code ADD PRIMARY KEY (id), ADD COLUMN c ...}) take effect in the multiset now, so the view
+     * has MySQL's columns whether or not rows follow.
+     */
+    private void reshapeMultiset(ChangeEvent event) {
+        if (event.schema().columns().isEmpty()) {
+            return;
+        }
+        TableNames names = names(event.database(), event.table());
+        TableSchema keyless = event.schema().withoutKey();
+        retrier.run("reshaping " + names.changes() + " for '" + event.ddl() + "'", () -> {
+            if (!KeyTransitions.isMultiset(client, names)
+                    || !"1".equals(client.query("EXISTS TABLE " + names.changes()).trim())) {
+                return; // not a multiset now: the versions writer follows the key change
+            }
+            ColumnSync.sync(client, names.database(), names.table() + TableNames.CHANGES_SUFFIX, event.qualifiedTable(),
+                    keyless);
+            client.query(ChangelogDdl.createMultisetView(names, keyless.columns().stream().map(ColumnSchema::name).toList()));
+        });
     }
 
     private void renamed(DdlStatements.RenameTable rename) {

@@ -131,7 +131,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
                 TableNames names = new TableNames(config.targetDatabase(key.table().substring(0, dot)),
                         key.table().substring(dot + 1));
                 retrier.run("following '" + event.ddl() + "' at " + event.position(), () -> keyTransitions.keyChanged(
-                        names, key.table(), key.dropped(), key.added(), event.position()));
+                        names, key.table(), key.dropped(), key.added(), event.position(), event.schema()));
                 appliedSchemas.remove(key.table());
             } else {
                 retrier.run("applying '" + event.ddl() + "' at " + event.position(), () -> ddl.apply(action));

@@ -45,7 +45,12 @@ final class KeyTransitions {
     }
 
     /** Called with everything before the ALTER stored. */
-    void keyChanged(TableNames names, String mysqlTable, boolean dropped, boolean added, SourcePosition position) {
+    /**
+     * {@code after}: the table's columns after the statement (empty when unknown); a DROP PRIMARY KEY
+     * that also changes columns gives the multiset MySQL's new columns at once, rows following or not.
+     */
+    void keyChanged(TableNames names, String mysqlTable, boolean dropped, boolean added, SourcePosition position,
+                    TableSchema after) {
         if (dropped && added) {
             throw new SuppressRestartsException(new IllegalStateException("The primary key of " + mysqlTable
                     + " was replaced at " + position + ". ClickHouse keeps its rows ordered by the old key and cannot "
@@ -59,9 +64,15 @@ final class KeyTransitions {
         if (!exists(names.versions())) {
             return;
         }
-        List<String> columns = columns(names.database(), names.table());
+        List<String> columns = columns(names.database(), names.table()); // what the stored rows hold
         LOG.info("DROP PRIMARY KEY on {} at {}: its rows move to the multiset {}", mysqlTable, position, names.changes());
         client.query(ChangelogDdl.createEmpty(names, columns, config.statusDatabase()));
+        List<String> viewColumns = columns;
+        if (!after.columns().isEmpty()) {
+            ColumnSync.sync(client, names.database(), names.table() + TableNames.CHANGES_SUFFIX, mysqlTable,
+                    after.withoutKey());
+            viewColumns = after.columns().stream().map(ColumnSchema::name).toList();
+        }
         if (!viewSources.contains(names.table())) {
             // Without views the changelog stopped when the table got a key: rebuilt from today's rows.
             // Idempotent: a replay removes and writes the same rows again.
@@ -71,7 +82,7 @@ final class KeyTransitions {
                     .collect(Collectors.joining(", ")) + ", `_version`, `_sign`, `_key`, `_source_ts`) "
                     + ChangelogDdl.currentRowsAsAdditions(names, columns, config.statusDatabase()) + before);
         }
-        client.query(ChangelogDdl.createMultisetView(names, columns));
+        client.query(ChangelogDdl.createMultisetView(names, viewColumns));
     }
 
     /**
@@ -79,9 +90,7 @@ final class KeyTransitions {
      * versions first; a table whose key columns differ from the stored order is refused.
      */
     void beforeVersions(TableNames names, String mysqlTable, TableSchema schema, SourcePosition firstRow) {
-        String view = client.query("SELECT create_table_query FROM system.tables WHERE database = "
-                + TableNames.literal(names.database()) + " AND name = " + TableNames.literal(names.table()) + " FORMAT TSVRaw");
-        if (view.contains("_copies")) { // the multiset view (ClickHouse may drop the backticks)
+        if (isMultiset(client, names)) {
             fromMultiset(names, mysqlTable, schema, firstRow);
             return;
         }
@@ -98,6 +107,13 @@ final class KeyTransitions {
                     + " is now (" + wanted + ") at " + firstRow + " but ClickHouse stores it by (" + stored + "). Rows "
                     + "cannot be re-keyed in place. Start from a new snapshot: stop, delete state.dir, start."));
         }
+    }
+
+    /** Whether the table's view is the multiset view over {@code t__changes} (a table without a key). */
+    static boolean isMultiset(ClickHouseHttp client, TableNames names) {
+        String view = client.query("SELECT create_table_query FROM system.tables WHERE database = "
+                + TableNames.literal(names.database()) + " AND name = " + TableNames.literal(names.table()) + " FORMAT TSVRaw");
+        return view.contains("_copies"); // ClickHouse may drop the backticks
     }
 
     private void fromMultiset(TableNames names, String mysqlTable, TableSchema schema, SourcePosition firstRow) {
