@@ -41,12 +41,18 @@ class SnapshotUnderWritesIT {
                 "CREATE TABLE pairs (a INT, b DATETIME(3), v INT, PRIMARY KEY (a, b))",
                 "CREATE TABLE amounts (k DECIMAL(12, 2) PRIMARY KEY, v INT)",
                 "CREATE TABLE words (w VARCHAR(40) COLLATE utf8mb4_0900_ai_ci PRIMARY KEY, n INT)",
+                // PAD SPACE, ä = ae, ß = ss; keys equal under the collation differ in their second column
+                "CREATE TABLE tags (t VARCHAR(30) CHARACTER SET latin1 COLLATE latin1_german2_ci, n INT, v INT, "
+                        + "PRIMARY KEY (t, n))",
                 "CREATE TABLE notes (note VARCHAR(40), n INT)",
                 fill("items", ROWS, BASE + " + i, CONCAT('item ', i), i"),
                 fill("pairs", 60_000, "i DIV 100, TIMESTAMP('2024-01-01') + INTERVAL (i MOD 100) * 1001000 MICROSECOND, i"),
                 fill("amounts", 50_000, "i / 4 - 6000, i"),
                 "INSERT INTO words VALUES ('Straße', 1), ('strasse2', 2), ('Ärger', 3), ('arger2', 4), ('Zebra', 5), "
                         + "('apfel', 6), ('Éclair', 7), ('eclair2', 8)",
+                fill("words", 60_000, "CONCAT(ELT(1 + i MOD 6, 'Straße', 'strasse', 'Ärger', 'arger', 'Éclair', 'eclair'), "
+                        + "' ', i), i"),
+                fill("tags", 40_000, "CONCAT(ELT(1 + i MOD 4, 'Müller', 'mueller', 'Tag', 'tag\t'), i DIV 1000), i, i"),
                 fill("notes", 10_000, "CONCAT('note ', i MOD 500), i MOD 7"));
         String password = threePrivilegeUser(mysql, "tributary_snapw");
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "snapshot-writes-");
@@ -66,8 +72,9 @@ class SnapshotUnderWritesIT {
                 assertThat(atSnapshotEnd - beforeStart).as("writes while the pipeline started and snapshotted")
                         .isGreaterThan(1000);
                 String text = Files.readString(log);
-                assertThat(text).contains("Snapshot of 5 table(s) without locks by 2 reader(s)")
+                assertThat(text).contains("Snapshot of 6 table(s) without locks by 2 reader(s)")
                         .contains("snapw.items: ").contains("snapw.pairs: ").contains("snapw.amounts: ")
+                        .contains("snapw.words: ").contains("snapw.tags: ")
                         .doesNotContain("FLUSH TABLES").doesNotContain("parked");
                 PipelineTestSupport.awaitEqual(setup.conf(), 240);
             }
@@ -259,10 +266,16 @@ class SnapshotUnderWritesIT {
                     : "INSERT INTO amounts VALUES (" + (random.nextInt(2_000_000) / 4.0 - 500_000) + ", 9) "
                     + "ON DUPLICATE KEY UPDATE v = v + 1");
             case 7 -> st.executeUpdate("INSERT INTO notes VALUES ('during snapshot', " + random.nextInt(7) + ")");
-            case 8 -> st.executeUpdate(switch (random.nextInt(3)) {
-                case 0 -> "UPDATE words SET n = n + 1 WHERE w = 'STRASSE'"; // ß = ss under utf8mb4_0900_ai_ci
-                case 1 -> "INSERT INTO words VALUES ('w" + random.nextInt(300) + "', 1) ON DUPLICATE KEY UPDATE n = n + 1";
-                default -> "DELETE FROM words WHERE w = 'W" + random.nextInt(300) + "'";
+            case 8 -> st.executeUpdate(switch (random.nextInt(6)) {
+                case 0 -> "UPDATE words SET n = n + 1 WHERE w IN ('STRASSE', 'STRASSE " + random.nextInt(60_000) + "')";
+                case 1 -> "INSERT INTO words VALUES ('" + (random.nextBoolean() ? "w" : "ÄRGER 0") + random.nextInt(300)
+                        + "', 1) ON DUPLICATE KEY UPDATE n = n + 1";
+                case 2 -> "DELETE FROM words WHERE w IN ('W" + random.nextInt(300) + "', 'ECLAIR " + random.nextInt(60_000)
+                        + "')";
+                case 3 -> "UPDATE tags SET v = v + 1 WHERE t = 'MUELLER" + id % 40_000 / 1000 + "' AND n = " + id % 40_000;
+                case 4 -> "INSERT INTO tags VALUES ('" + (random.nextBoolean() ? "  start" : "zz end\t") + "', "
+                        + random.nextInt(1000) + ", 1) ON DUPLICATE KEY UPDATE v = v + 1";
+                default -> "DELETE FROM tags WHERE t = 'TAG" + id % 40_000 / 1000 + "' AND n = " + id % 40_000;
             });
             default -> {
                 c.setAutoCommit(false);

@@ -68,6 +68,8 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private io.tributary.cdc.event.SourcePosition cursor;
     /** After a restart right after a chunked snapshot: its chunks the binlog had not passed yet, or null. */
     private io.tributary.cdc.source.snapshot.SnapshotTail tail;
+    /** The tail's placement of character keys (a connection of its own, opened only if such a key changes). */
+    private io.tributary.cdc.source.snapshot.KeyWeights tailWeights;
     /** The snapshot's position P after it ended, until the binlog reaches it: records before P are in it already. */
     private io.tributary.cdc.event.SourcePosition streamFrom;
 
@@ -133,7 +135,8 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             startSnapshot();
         } else if (!split.snapshotTail().isEmpty()) {
             if (reading.epoch() == split.epoch()) {
-                tail = new io.tributary.cdc.source.snapshot.SnapshotTail(split.snapshotTail());
+                tailWeights = io.tributary.cdc.source.snapshot.KeyWeights.of(config);
+                tail = new io.tributary.cdc.source.snapshot.SnapshotTail(split.snapshotTail(), tailWeights);
             } else {
                 // The tail's high watermarks are positions in the old server's binlog, meaningless on this one.
                 LOG.warn("The server changed within seconds of the snapshot's end: changes of {} committed while its "
@@ -378,6 +381,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                     }
                     if (tail.isEmpty()) {
                         tail = null;
+                        tailWeights.close();
                     }
                 }
             }
@@ -622,6 +626,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         }
         if (chunked != null) {
             chunked.close();
+        }
+        if (tailWeights != null) {
+            tailWeights.close();
         }
         if (engine != null) {
             try {

@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * cut arithmetically between MIN and MAX (two index lookups, assuming keys spread evenly, as the
  * locking reader did); any other orderable key ({@link KeyOrder}) by asking MySQL for the key
  * {@code chunkRows} rows further on in key order, so boundaries are real keys in MySQL's own
- * ordering. A table without a key, or with a key {@link KeyOrder} cannot order, is one chunk.
+ * ordering (a character key's bounds are kept as MySQL's weights of them, {@link KeyWeights}). A table
+ * without a key, or with a key {@link KeyOrder} cannot order, is one chunk.
  * Boundaries need no consistent read: any set of boundaries partitions the key space.
  */
 final class ChunkSplitter {
@@ -29,9 +30,12 @@ final class ChunkSplitter {
     static final int SPARSE = 4;
 
     private final long chunkRows;
+    private final KeyWeights weights;
 
-    ChunkSplitter(long chunkRows) {
+    /** {@code weights}: turns a character key's bounds into its collation's weights ({@link KeyOrder}). */
+    ChunkSplitter(long chunkRows, KeyWeights weights) {
         this.chunkRows = chunkRows;
+        this.weights = weights;
     }
 
     /**
@@ -122,7 +126,7 @@ final class ChunkSplitter {
                     }
                 }
             }
-            String[] upper = boundaryRow == null ? null : keyText.apply(boundaryRow);
+            String[] upper = boundaryRow == null ? null : weights.placementKey(order, keyText.apply(boundaryRow));
             TableChunk chunk = new TableChunk(name, chunks.size(), previous == null ? null : previous.upperKey(),
                     previous == null ? null : previous.upperParams(), upper, upper == null ? null : params);
             chunks.add(chunk);
@@ -138,6 +142,7 @@ final class ChunkSplitter {
     private static Object parameter(ResultSet rs, int column, KeyOrder.Kind kind) throws SQLException {
         return switch (kind) {
             case INTEGER, DECIMAL -> rs.getBigDecimal(column);
+            case COLLATED -> rs.getString(column); // compared in the column's collation: the column decides it
             case TEXT -> {
                 int type = rs.getMetaData().getColumnType(column);
                 yield type == java.sql.Types.BINARY || type == java.sql.Types.VARBINARY ? rs.getBytes(column)

@@ -45,6 +45,7 @@ public final class ChunkedSnapshot implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Thread coordinator;
+    private final KeyWeights weights;
     private volatile SnapshotWindows windows;
     private volatile ChunkAssigner assigner;
     private volatile RuntimeException failure;
@@ -58,6 +59,7 @@ public final class ChunkedSnapshot implements AutoCloseable {
         this.converter = converter;
         this.epoch = epoch;
         this.onData = onData;
+        this.weights = KeyWeights.of(config);
         this.results = new ArrayBlockingQueue<>(Math.max(2, config.snapshotThreadsHere() + 1));
         this.coordinator = new Thread(this::run, "chunked-snapshot-" + config.host() + ":" + config.port());
         coordinator.setDaemon(true);
@@ -144,7 +146,7 @@ public final class ChunkedSnapshot implements AutoCloseable {
                 p0 = end.snapshotPosition();
             }
             position = p0;
-            SnapshotWindows w = new SnapshotWindows(epoch == 0 ? p0 : p0.withEpoch(epoch));
+            SnapshotWindows w = new SnapshotWindows(epoch == 0 ? p0 : p0.withEpoch(epoch), weights);
             estimates.keySet().forEach(w::register);
             assigner = new ChunkAssigner(estimates);
             windows = w;
@@ -175,7 +177,7 @@ public final class ChunkedSnapshot implements AutoCloseable {
             }
             tables.prepare(connection);
             ChunkReader reader = new ChunkReader(connection, tables, converter, position);
-            ChunkSplitter splitter = new ChunkSplitter(config.snapshotChunkRows());
+            ChunkSplitter splitter = new ChunkSplitter(config.snapshotChunkRows(), weights);
             long limit = config.snapshotChunkRows() * 2L * Math.max(1, config.snapshotThreadsHere());
             while (!closing) {
                 ChunkAssigner.Work work = assigner.next();
@@ -223,7 +225,8 @@ public final class ChunkedSnapshot implements AutoCloseable {
                 windows.forget(name); // dropped since it was listed: its DROP is in the binlog
                 return;
             }
-            KeyOrder order = KeyOrder.of(table);
+            KeyOrder order = KeyOrder.of(table, KeyOrder.needsCollations(table) ? KeyCollation.read(connection.connection(),
+                    id.catalog(), id.table(), table.primaryKeyColumnNames()) : Map.of());
             DebeziumTables.RowConverter rows = tables.rowConverter(id);
             TableSchema schema = rows.tableSchema();
             List<TableChunk> chunks = splitter.split(connection, table, order, work.estimatedRows(), row -> {
@@ -290,5 +293,6 @@ public final class ChunkedSnapshot implements AutoCloseable {
                 }
             }
         }
+        weights.close();
     }
 }

@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Types;
 import java.util.List;
+import java.util.Map;
 
 /**
  * MySQL's order of a primary key, evaluated on Tributary's canonical key text, for the key types
@@ -14,35 +15,60 @@ import java.util.List;
  * text order is byte order). The chunk engine places each binlog change in the chunk whose key range
  * holds it, so a wrong answer here would hand a row to two chunks or none.
  *
- * <p>Character keys are ordered by their collation (case- and accent-insensitive, {@code ß = ss},
- * PAD SPACE), which Java does not reproduce; tables keyed by them are read as one chunk, and so are
- * tables without a primary key ({@link #of} returns null).
+ * <p>Character keys (CHAR, VARCHAR) are ordered by their collation (case- and accent-insensitive,
+ * {@code ß = ss}, PAD SPACE), which Java does not reproduce: for them the text compared is MySQL's
+ * weight of the value ({@link KeyCollation}, {@link KeyWeights}), not the value. Other keys (ENUM, SET,
+ * YEAR, floating point, BIT, TEXT) are read as one chunk, and so are tables without a primary key
+ * ({@link #of} returns null).
  */
 public final class KeyOrder {
-    enum Kind { INTEGER, DECIMAL, TEXT }
+    enum Kind { INTEGER, DECIMAL, TEXT, COLLATED }
 
     private final List<String> columns;
     private final Kind[] kinds;
+    /** Per key column: its collation when it is {@link Kind#COLLATED}, else null. */
+    private final KeyCollation[] collations;
 
-    private KeyOrder(List<String> columns, Kind[] kinds) {
+    private KeyOrder(List<String> columns, Kind[] kinds, KeyCollation[] collations) {
         this.columns = columns;
         this.kinds = kinds;
+        this.collations = collations;
     }
 
-    /** The order of {@code table}'s primary key, or null when it has none or one this class cannot order. */
+    /** The order of {@code table}'s primary key without character columns, or null ({@link #of(Table, Map)}). */
     public static KeyOrder of(Table table) {
+        return of(table, Map.of());
+    }
+
+    /**
+     * The order of {@code table}'s primary key, with {@code collations} for its character columns (by
+     * column name, {@link KeyCollation#read}), or null when it has none or one this class cannot order.
+     */
+    public static KeyOrder of(Table table, Map<String, KeyCollation> collations) {
         List<Column> key = table.primaryKeyColumns();
         if (key.isEmpty()) {
             return null;
         }
         Kind[] kinds = new Kind[key.size()];
+        KeyCollation[] byColumn = new KeyCollation[key.size()];
         for (int i = 0; i < kinds.length; i++) {
             kinds[i] = kind(key.get(i));
+            if (kinds[i] == Kind.COLLATED) {
+                byColumn[i] = collations.get(key.get(i).name());
+                if (byColumn[i] == null) {
+                    return null;
+                }
+            }
             if (kinds[i] == null) {
                 return null;
             }
         }
-        return new KeyOrder(key.stream().map(Column::name).toList(), kinds);
+        return new KeyOrder(key.stream().map(Column::name).toList(), kinds, byColumn);
+    }
+
+    /** Whether some key column of {@code table} is a character column ({@link #of(Table, Map)} needs its collation). */
+    public static boolean needsCollations(Table table) {
+        return table.primaryKeyColumns().stream().anyMatch(c -> kind(c) == Kind.COLLATED);
     }
 
     private static Kind kind(Column column) {
@@ -55,6 +81,9 @@ public final class KeyOrder {
             case Types.DECIMAL, Types.NUMERIC -> Kind.DECIMAL;
             case Types.DATE, Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> Kind.TEXT;
             case Types.BINARY, Types.VARBINARY -> Kind.TEXT;
+            // ENUM and SET come as CHAR too; they sort by their definition's order, not by a collation.
+            case Types.CHAR, Types.VARCHAR, Types.NCHAR, Types.NVARCHAR ->
+                    type.startsWith("ENUM") || type.startsWith("SET") ? null : Kind.COLLATED;
             default -> null;
         };
     }
@@ -67,12 +96,41 @@ public final class KeyOrder {
         if (names.isEmpty()) {
             return null;
         }
-        return new KeyOrder(List.of(), names.stream().map(Kind::valueOf).toArray(Kind[]::new));
+        Kind[] kinds = new Kind[names.size()];
+        KeyCollation[] collations = new KeyCollation[names.size()];
+        for (int i = 0; i < kinds.length; i++) {
+            String name = names.get(i);
+            int colon = name.indexOf(':');
+            kinds[i] = Kind.valueOf(colon < 0 ? name : name.substring(0, colon));
+            if (kinds[i] == Kind.COLLATED) {
+                collations[i] = KeyCollation.parse(name.substring(colon + 1));
+            }
+        }
+        return new KeyOrder(List.of(), kinds, collations);
     }
 
-    /** The key columns' kinds, as {@link #ofKindNames} reads them back. */
+    /** The key columns' kinds, as {@link #ofKindNames} reads them back (a character column with its collation). */
     public List<String> kindNames() {
-        return java.util.Arrays.stream(kinds).map(Enum::name).toList();
+        List<String> names = new java.util.ArrayList<>(kinds.length);
+        for (int i = 0; i < kinds.length; i++) {
+            names.add(kinds[i] == Kind.COLLATED ? kinds[i].name() + ":" + collations[i].spec() : kinds[i].name());
+        }
+        return names;
+    }
+
+    /** Whether some key column is a character column: keys are placed by their weights ({@link KeyWeights}). */
+    public boolean hasCollatedColumns() {
+        return java.util.Arrays.stream(kinds).anyMatch(k -> k == Kind.COLLATED);
+    }
+
+    /** The collation of key column {@code column}, or null when it is not a character column. */
+    KeyCollation collation(int column) {
+        return collations[column];
+    }
+
+    /** The number of key columns. */
+    int size() {
+        return kinds.length;
     }
 
     public List<String> columns() {
@@ -84,13 +142,17 @@ public final class KeyOrder {
         return kinds.length == 1 && kinds[0] == Kind.INTEGER;
     }
 
-    /** Negative, zero or positive as key {@code a} sorts before, with or after key {@code b} in MySQL. */
+    /**
+     * Negative, zero or positive as key {@code a} sorts before, with or after key {@code b} in MySQL; a
+     * character column's text is its weight ({@link KeyWeights#placementKey}).
+     */
     public int compare(String[] a, String[] b) {
         for (int i = 0; i < kinds.length; i++) {
             int c = switch (kinds[i]) {
                 case INTEGER -> new BigInteger(a[i]).compareTo(new BigInteger(b[i]));
                 case DECIMAL -> new BigDecimal(a[i]).compareTo(new BigDecimal(b[i]));
                 case TEXT -> a[i].compareTo(b[i]);
+                case COLLATED -> collations[i].compare(a[i], b[i]);
             };
             if (c != 0) {
                 return c;

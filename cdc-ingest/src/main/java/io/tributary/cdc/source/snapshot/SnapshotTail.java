@@ -20,8 +20,15 @@ public final class SnapshotTail {
 
     private final Map<String, List<Pending>> byTable = new HashMap<>();
     private final Map<String, KeyOrder> orders = new HashMap<>();
+    private final KeyWeights weights;
 
     public SnapshotTail(List<BinlogSplit.PendingChunk> chunks) {
+        this(chunks, null);
+    }
+
+    /** {@code weights}: places the changes of tables with a character key ({@link KeyOrder}); null if there are none. */
+    public SnapshotTail(List<BinlogSplit.PendingChunk> chunks, KeyWeights weights) {
+        this.weights = weights;
         for (BinlogSplit.PendingChunk chunk : chunks) {
             orders.computeIfAbsent(chunk.table(), t -> KeyOrder.ofKindNames(chunk.keyKinds()));
             TableChunk bounds = new TableChunk(chunk.table(), 0,
@@ -38,7 +45,8 @@ public final class SnapshotTail {
             return false;
         }
         KeyOrder order = orders.get(event.qualifiedTable());
-        String[] key = order == null ? null : event.keyValues();
+        String[] key = order == null ? null : order.hasCollatedColumns()
+                ? weights.placementKey(order, event.keyValues()) : event.keyValues();
         for (Pending p : pending) {
             if (p.bounds.contains(order, key)) {
                 return at.compareTo(p.kept.high()) < 0;

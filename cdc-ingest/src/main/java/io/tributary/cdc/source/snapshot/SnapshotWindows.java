@@ -102,6 +102,7 @@ public final class SnapshotWindows {
     private final List<TableChunk> again = new ArrayList<>();
     private final List<String[]> givenUp = new ArrayList<>();
     private final SourcePosition snapshotPosition;
+    private final KeyWeights weights;
     private GtidSet latestLow = GtidSet.EMPTY;
     private int waitingRows;
 
@@ -111,7 +112,13 @@ public final class SnapshotWindows {
      * the snapshot of a table for the sinks (which remove what an earlier attempt left below it).
      */
     public SnapshotWindows(SourcePosition snapshotPosition) {
+        this(snapshotPosition, null);
+    }
+
+    /** {@code weights}: places the changes of tables with a character key ({@link KeyOrder}); null if there are none. */
+    public SnapshotWindows(SourcePosition snapshotPosition, KeyWeights weights) {
         this.snapshotPosition = snapshotPosition;
+        this.weights = weights;
     }
 
     /** {@code table} ({@code db.table}) is to be read; its changes are withheld from now on. */
@@ -475,7 +482,8 @@ public final class SnapshotWindows {
         if (state.chunks.size() == 1) {
             return state.chunks.get(0);
         }
-        String[] key = event.keyValues();
+        String[] key = state.order.hasCollatedColumns() ? weights.placementKey(state.order, event.keyValues())
+                : event.keyValues();
         int lo = 0;
         int hi = state.chunks.size() - 1;
         while (lo < hi) {
