@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * kill -9 while the initial snapshot is still running, then rows deleted in MySQL before the
- * restart: the new snapshot must remove what the abandoned one had copied.
+ * restart: the new snapshot must remove what the abandoned one had copied. And a new snapshot over
+ * what an earlier one stored (its state lost) must empty a table emptied since, which has no snapshot
+ * row to say so.
  */
 class InterruptedSnapshotIT {
     @Test
@@ -64,6 +66,55 @@ class InterruptedSnapshotIT {
         try {
             PipelineTestSupport.awaitEqual(conf, 240);
             assertThat(count(clickhouse, "SELECT count() FROM bulk.items WHERE id <= 5000")).isZero();
+        } finally {
+            second.destroy();
+            second.waitFor(120, TimeUnit.SECONDS);
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"chunked", "locking"})
+    void aNewSnapshotEmptiesWhatATableEmptiedSinceHadStored(String reader) throws Exception {
+        MySqlServer mysql = SharedServers.mysql();
+        ClickHouseServer clickhouse = SharedServers.clickhouse();
+        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(null), mysql.admin().user(), mysql.admin().password());
+             Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS emptied");
+            st.execute("CREATE DATABASE emptied");
+            st.execute("CREATE TABLE emptied.labels (id INT PRIMARY KEY, name VARCHAR(20))");
+            st.execute("CREATE TABLE emptied.notes (note VARCHAR(20))");
+            st.execute("CREATE TABLE emptied.kept (id INT PRIMARY KEY)");
+            st.execute("INSERT INTO emptied.labels VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+            st.execute("INSERT INTO emptied.notes VALUES ('a'), ('a'), ('b')");
+            st.execute("INSERT INTO emptied.kept VALUES (1), (2)");
+        }
+        PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS emptied");
+        PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS tributary_emptied");
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "snapshot-emptied-");
+        PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "emptied", "emptied",
+                Map.of("sink.clickhouse.status-database", "tributary_emptied", "source.mysql.snapshot.reader", reader));
+        Process first = PipelineTestSupport.startPipeline(setup.file(), setup.env(), dir.resolve("run1.log"));
+        try {
+            PipelineTestSupport.awaitEqual(setup.conf(), 180);
+        } finally {
+            first.destroyForcibly();
+            first.waitFor(30, TimeUnit.SECONDS);
+        }
+        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl("emptied"), mysql.admin().user(), mysql.admin().password());
+             Statement st = c.createStatement()) {
+            st.executeUpdate("DELETE FROM labels");
+            st.executeUpdate("DELETE FROM notes");
+            st.executeUpdate("DELETE FROM kept WHERE id = 2");
+        }
+        // The state is lost: the next start is a new pipeline, whose snapshot meets what the first one stored.
+        try (Stream<Path> files = Files.walk(dir.resolve("state"))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        Process second = PipelineTestSupport.startPipeline(setup.file(), setup.env(), dir.resolve("run2.log"));
+        try {
+            PipelineTestSupport.awaitEqual(setup.conf(), 180);
+            assertThat(count(clickhouse, "SELECT count() FROM emptied.labels")).isZero();
+            assertThat(count(clickhouse, "SELECT count() FROM emptied.kept")).isEqualTo(1);
         } finally {
             second.destroy();
             second.waitFor(120, TimeUnit.SECONDS);

@@ -81,6 +81,17 @@ public final class ChangeEvent {
     }
 
     /**
+     * A table read empty by a snapshot at {@code snapshot}: a TRUNCATE just below that position (above every
+     * row of the binlog events before it, since an event is longer than one byte). A snapshot row tells the
+     * sinks that the table's older versions are gone (an earlier snapshot's rows may have been deleted in
+     * MySQL since); an empty table has no row to tell them.
+     */
+    public static ChangeEvent emptiedBefore(String database, String table, SourcePosition snapshot, long readAtMs) {
+        return new ChangeEvent(database, table, Op.TRUNCATE, new SourcePosition(snapshot.high() - 1, 1), readAtMs,
+                new TableSchema(java.util.List.of()), new String[0]);
+    }
+
+    /**
      * A change that replaced the row image {@code before} (same schema): an UPDATE, or an enriched
      * row emitted again. {@code before} may be null when nothing was there.
      */

@@ -467,7 +467,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         for (ChangeEvent event : rows) {
             if (parked.passes(event)) {
                 output.collect(event, event.sourceTimestampMs());
-                snapshotProgress.snapshotRow(event.qualifiedTable());
+                if (event.op() == ChangeEvent.Op.SNAPSHOT) {
+                    snapshotProgress.snapshotRow(event.qualifiedTable());
+                }
             }
         }
     }
@@ -500,12 +502,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 snapshot = null;
                 return InputStatus.MORE_AVAILABLE;
             }
-            for (ChangeEvent event : batch.rows()) {
-                if (parked.passes(event)) {
-                    output.collect(event, event.sourceTimestampMs());
-                    snapshotProgress.snapshotRow(event.qualifiedTable());
-                }
-            }
+            emitRows(output, batch.rows());
         }
         return InputStatus.MORE_AVAILABLE;
     }

@@ -65,6 +65,9 @@ final class ParallelSnapshot implements AutoCloseable {
     private final List<MySqlConnection> connections = new ArrayList<>();
     private final ConcurrentLinkedQueue<SnapshotChunk> chunks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger running = new AtomicInteger();
+    /** Per table, its slices not read yet, and the tables a slice found rows in: a table read empty is told apart. */
+    private final Map<String, AtomicInteger> slicesLeft = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<String> withRows = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Thread coordinator;
     private volatile boolean closing;
     private volatile SourcePosition position;
@@ -216,6 +219,7 @@ final class ParallelSnapshot implements AutoCloseable {
                         config.snapshotChunkRows());
             }
             chunks.addAll(split);
+            slicesLeft.put(name, new AtomicInteger(split.size()));
         }
     }
 
@@ -279,6 +283,7 @@ final class ParallelSnapshot implements AutoCloseable {
         DebeziumTables.RowConverter rows = tables.rowConverter(id);
         TableSchema schema = rows.tableSchema();
         long readAtMs = System.currentTimeMillis();
+        long read = 0;
         try (Statement st = connection.connection().createStatement(ResultSet.TYPE_FORWARD_ONLY,
                 ResultSet.CONCUR_READ_ONLY)) {
             st.setFetchSize(Integer.MIN_VALUE); // stream rows instead of loading the slice into memory
@@ -304,6 +309,7 @@ final class ParallelSnapshot implements AutoCloseable {
                         return; // the table is parked; its other slices' rows are dropped by the reader
                     }
                     batch.add(event);
+                    read++;
                     if (batch.size() == BATCH_ROWS) {
                         put(batch);
                         batch = new ArrayList<>(BATCH_ROWS);
@@ -311,6 +317,13 @@ final class ParallelSnapshot implements AutoCloseable {
                 }
                 put(batch);
             }
+        }
+        // A row of the slice is counted before the slice is: the last slice of a table then sees every other's rows.
+        if (read > 0) {
+            withRows.add(chunk.qualifiedTable());
+        }
+        if (slicesLeft.get(chunk.qualifiedTable()).decrementAndGet() == 0 && !withRows.contains(chunk.qualifiedTable())) {
+            put(Batch.rows(List.of(ChangeEvent.emptiedBefore(chunk.database(), chunk.table(), position, readAtMs))));
         }
     }
 

@@ -9,7 +9,6 @@ import io.tributary.cdc.debezium.EngineStateRegistry;
 import io.tributary.cdc.debezium.RecordConverter;
 import io.tributary.cdc.event.ChangeEvent;
 import io.tributary.cdc.event.SourcePosition;
-import io.tributary.cdc.event.TableSchema;
 import io.tributary.cdc.source.MySqlSourceConfig;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -226,10 +225,8 @@ final class TableResync implements AutoCloseable {
      * older row and keeps the binlog's rows from P on.
      */
     ChangeEvent truncationBefore() {
-        SourcePosition p = position();
-        return new ChangeEvent(table.substring(0, table.indexOf('.')), table.substring(table.indexOf('.') + 1),
-                ChangeEvent.Op.TRUNCATE, new SourcePosition(p.high() - 1, 1), System.currentTimeMillis(),
-                new TableSchema(List.of()), new String[0]);
+        return ChangeEvent.emptiedBefore(table.substring(0, table.indexOf('.')), table.substring(table.indexOf('.') + 1),
+                position(), System.currentTimeMillis());
     }
 
     @Override

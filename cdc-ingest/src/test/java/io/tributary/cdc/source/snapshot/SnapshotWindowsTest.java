@@ -114,6 +114,34 @@ class SnapshotWindowsTest {
     }
 
     /**
+     * An empty table has no snapshot row to tell the sinks that rows an abandoned snapshot stored are
+     * gone: once its chunks are out, a TRUNCATE just below the snapshot's position says it. A table
+     * with rows gets none.
+     */
+    @Test
+    void aTableReadEmptyIsTruncatedJustBelowTheSnapshot() {
+        SnapshotWindows w = keyedTable();
+        w.register("d.empty");
+        w.plan("d.t", unsignedKey(), false, twoChunks());
+        w.plan("d.empty", null, false, List.of(TableChunk.whole("d.empty")));
+        w.start(twoChunks().get(0));
+        w.read(new ChunkResult(twoChunks().get(0), List.of(), upTo(10), upTo(10), at(300), true, null));
+        assertThat(w.handOut(at(300))).as("the table's other chunk is not out yet").isEmpty();
+        w.start(TableChunk.whole("d.empty"));
+        w.read(new ChunkResult(TableChunk.whole("d.empty"), List.of(), upTo(10), upTo(10), at(300), true, null));
+        List<ChangeEvent> out = w.handOut(at(300));
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).op()).isEqualTo(ChangeEvent.Op.TRUNCATE);
+        assertThat(out.get(0).qualifiedTable()).isEqualTo("d.empty");
+        // Above every row of the last event before P0 (an event has a 19-byte header at least).
+        assertThat(out.get(0).position()).isLessThan(P0)
+                .isGreaterThan(SourcePosition.binlog("binlog.000001", 100 - 19, 1_000_000));
+        w.start(twoChunks().get(1));
+        w.read(new ChunkResult(twoChunks().get(1), List.of(row("7", "a")), upTo(10), upTo(10), at(300), true, null));
+        assertThat(texts(w.handOut(at(300)))).containsExactly("SNAPSHOT [7, a]");
+    }
+
+    /**
      * A checkpoint keeps nothing of the snapshot while a chunk is unread (null: "new pipeline"); once
      * all are out, the chunks the binlog has not passed, which a restart's {@link SnapshotTail} withholds
      * exactly as the windows did.
