@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * How MySQL orders a character key column: its character set, collation and pad attribute. Java does not reproduce MySQL's collations (case- and accent-insensitive, {@code ß = ss},
- * PAD SPACE), so the chunk engine orders such keys by the weights MySQL itself computes
+ * How MySQL orders a character key column: its character set, collation and pad attribute. Java
+ * does not reproduce MySQL's collations (case- and accent-insensitive, {@code ß = ss}, PAD SPACE),
+ * so the chunk engine orders such keys by the weights MySQL itself computes
  * ({@code WEIGHT_STRING}), which compare byte by byte exactly as the collation compares the strings
  * (checked against {@code ORDER BY} for every collation family in {@code KeyWeightsIT}).
  *
@@ -45,7 +46,7 @@ public record KeyCollation(String charset, String collation, String padWeight) {
         return padWeight != null;
     }
 
-    /** A weight as MySQL returned it for a padded value, as {@link #compare} takes it: trailing space weights cut off. */
+    /** A weight as MySQL returned it ({@link #weightOf}), as {@link #compare} takes it: trailing space weights cut off. */
     public String trimmed(String weight) {
         if (padWeight == null) {
             return weight;
@@ -117,15 +118,18 @@ public record KeyCollation(String charset, String collation, String padWeight) {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String column = rs.getString(1);
-                    if (columns.stream().anyMatch(column::equalsIgnoreCase)) {
-                        String charset = rs.getString(2);
-                        String collation = rs.getString(3);
-                        KeyCollation probe = new KeyCollation(charset, collation, null);
-                        out.put(columns.stream().filter(column::equalsIgnoreCase).findFirst().orElseThrow(),
-                                new KeyCollation(charset, collation,
-                                        padSpace(connection, collation) ? probe.spaceWeight(connection) : null));
+                    java.util.Optional<String> key = columns.stream().filter(column::equalsIgnoreCase).findFirst();
+                    if (key.isPresent()) {
+                        out.put(key.get(), new KeyCollation(rs.getString(2), rs.getString(3), null));
                     }
                 }
+            }
+        }
+        // The pad attribute and a space's weight are asked once the column list is read, not inside its result.
+        for (Map.Entry<String, KeyCollation> e : out.entrySet()) {
+            KeyCollation c = e.getValue();
+            if (padSpace(connection, c.collation())) {
+                e.setValue(new KeyCollation(c.charset(), c.collation(), c.spaceWeight(connection)));
             }
         }
         return out;

@@ -28,11 +28,14 @@ public final class KeyOrder {
     private final Kind[] kinds;
     /** Per key column: its collation when it is {@link Kind#COLLATED}, else null. */
     private final KeyCollation[] collations;
+    /** {@link #kindNames} joined, built once: {@link KeyWeights} keys its statements and cache by it for every change. */
+    private final String signature;
 
     private KeyOrder(List<String> columns, Kind[] kinds, KeyCollation[] collations) {
         this.columns = columns;
         this.kinds = kinds;
         this.collations = collations;
+        this.signature = String.join(",", kindNames());
     }
 
     /** The order of {@code table}'s primary key without character columns, or null ({@link #of(Table, Map)}). */
@@ -116,6 +119,11 @@ public final class KeyOrder {
             names.add(kinds[i] == Kind.COLLATED ? kinds[i].name() + ":" + collations[i].spec() : kinds[i].name());
         }
         return names;
+    }
+
+    /** The key columns' kinds and collations as one text: equal for orders that compare keys alike. */
+    String signature() {
+        return signature;
     }
 
     /** Whether some key column is a character column: keys are placed by their weights ({@link KeyWeights}). */

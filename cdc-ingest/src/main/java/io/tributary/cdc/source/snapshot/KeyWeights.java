@@ -35,7 +35,6 @@ public final class KeyWeights implements AutoCloseable {
         }
     };
     private Connection connection;
-    private long queries;
 
     public KeyWeights(ConnectionSource source) {
         this.source = source;
@@ -52,7 +51,7 @@ public final class KeyWeights implements AutoCloseable {
         if (order == null || !order.hasCollatedColumns()) {
             return key;
         }
-        String signature = String.join(",", order.kindNames());
+        String signature = order.signature();
         StringBuilder cacheKey = new StringBuilder(signature);
         for (String part : key) {
             cacheKey.append('\u0000').append(part);
@@ -64,11 +63,6 @@ public final class KeyWeights implements AutoCloseable {
             cache.put(id, weighed);
         }
         return weighed;
-    }
-
-    /** Queries MySQL was asked (for tests and the log). */
-    public synchronized long queries() {
-        return queries;
     }
 
     private String[] ask(KeyOrder order, String signature, String[] key) {
@@ -97,7 +91,6 @@ public final class KeyWeights implements AutoCloseable {
                     }
                 }
             }
-            queries++;
             return out;
         } catch (SQLException e) {
             closeQuietly();
