@@ -44,15 +44,18 @@ final class PipelineAssembly {
         ClickHouseSink sink = ClickHouseSink.builder().options(config).tableControl(tableControl).build();
         ClickHouseChangelogSink changelogs = ClickHouseChangelogSink.builder().options(config).build();
         MySqlSourceConfig mysql = MySqlSourceConfig.from(config);
-        // A restored job keeps the epoch of its checkpoint; a fresh one continues the newest epoch ClickHouse holds.
-        MySqlCdcSource source = MySqlCdcSource.builder().options(config).replacedImagesFor(changelogs.sources())
-                .tableControl(tableControl).ddlBarrier(config.get(TributaryConfig.PARALLELISM) > 1)
-                .startEpoch(() -> resuming ? 0 : StoredVersions.startEpoch(mysql, ClickHouseSinkConfig.from(config),
-                        config.get(MySqlSourceOptions.DATABASES)))
-                .build();
         List<Enrichment> enrichments = new EnrichmentResolver(mysql)
                 .load(config.getOptional(TributaryJobOptions.ENRICHMENTS_DIR));
         EnrichmentRegistry.check(stateDir, resuming, enrichments);
+        // A restored job keeps the epoch of its checkpoint; a fresh one continues the newest epoch ClickHouse holds.
+        // An unfinished snapshot resumes from its completed chunks, except under enrichments: their state joins
+        // rows of several tables, which a re-read of some key ranges cannot correct.
+        MySqlCdcSource source = MySqlCdcSource.builder().options(config).replacedImagesFor(changelogs.sources())
+                .tableControl(tableControl).ddlBarrier(config.get(TributaryConfig.PARALLELISM) > 1)
+                .resumableSnapshot(enrichments.isEmpty())
+                .startEpoch(() -> resuming ? 0 : StoredVersions.startEpoch(mysql, ClickHouseSinkConfig.from(config),
+                        config.get(MySqlSourceOptions.DATABASES)))
+                .build();
         MySqlServerIdentity.Server server = MySqlServerIdentity.read(mysql);
         MySqlServerIdentity.check(stateDir, resuming, server,
                 config.get(MySqlSourceOptions.HOST) + ":" + config.get(MySqlSourceOptions.PORT));

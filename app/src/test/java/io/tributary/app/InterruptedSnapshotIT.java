@@ -17,13 +17,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * kill -9 while the initial snapshot is still running, then rows deleted in MySQL before the
- * restart: the new snapshot must remove what the abandoned one had copied. And a new snapshot over
+ * restart: the snapshot resumes, and must remove what the chunks it reads again had copied. And a new snapshot over
  * what an earlier one stored (its state lost) must empty a table emptied since, which has no snapshot
  * row to say so.
  */
 class InterruptedSnapshotIT {
+    /**
+     * kill -9 in the middle of a snapshot without locks of 40 chunks, with rows of chunks handed out after
+     * the last checkpoint already stored, then deletes and updates across the whole key range while the
+     * pipeline is down. The restart continues with the chunks the checkpoint had not completed: rows of
+     * the completed ones are not read again (they keep the first snapshot's version), and what the
+     * chunks read again had stored before the kill is swept in their key ranges only. Without the range
+     * sweep the rows deleted while down stay; with a sweep of the whole table the completed chunks' rows
+     * go.
+     */
     @Test
-    void snapshotKilledHalfwayConvergesAfterRestart() throws Exception {
+    void snapshotKilledHalfwayResumesFromItsCompletedChunks() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
         try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(null), mysql.admin().user(), mysql.admin().password());
@@ -35,31 +44,42 @@ class InterruptedSnapshotIT {
             st.execute("INSERT INTO bulk.items WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 400000) "
                     + "SELECT n, CONCAT('value ', n), n / 100, TIMESTAMP('2024-01-01') + INTERVAL n SECOND FROM seq");
         }
+        PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS bulk");
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "snapshot-kill-");
         PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "bulk", "t",
-                Map.of("sink.clickhouse.batch-size", "5000", "state.checkpoint-interval", "500ms"));
+                Map.of("sink.clickhouse.batch-size", "5000", "state.checkpoint-interval", "3s",
+                        "source.mysql.snapshot.chunk-rows", "10000", "source.mysql.snapshot.threads", "1"));
         Path config = setup.file();
         Map<String, String> env = setup.env();
 
         Process first = PipelineTestSupport.startPipeline(config, env, dir.resolve("run1.log"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        String checkpoint = null;
+        long atCheckpoint = 0;
         long copied = 0;
         while (System.nanoTime() < deadline) {
             copied = count(clickhouse, "SELECT count() FROM bulk.items__versions");
-            if (copied >= 20_000 && hasCheckpoint(dir.resolve("state/checkpoints"))) {
+            String newest = newestCheckpoint(dir.resolve("state/checkpoints"));
+            if (newest != null && !newest.equals(checkpoint)) {
+                checkpoint = newest;
+                atCheckpoint = copied; // stored before this checkpoint completed, or in it
+            }
+            // About half way, with rows of chunks handed out after the last checkpoint stored.
+            if (checkpoint != null && atCheckpoint >= 120_000 && copied >= atCheckpoint + 20_000) {
                 break;
             }
-            Thread.sleep(100);
+            Thread.sleep(20);
         }
         first.destroyForcibly();
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         long atKill = count(clickhouse, "SELECT count() FROM bulk.items__versions");
-        assertThat(atKill).as("killed in the middle of the snapshot").isBetween(20_000L, 399_999L);
+        assertThat(atKill).as("killed in the middle of the snapshot, after the last checkpoint stored more")
+                .isBetween(140_000L, 399_999L);
 
         try (Connection c = DriverManager.getConnection(mysql.jdbcUrl("bulk"), mysql.admin().user(), mysql.admin().password());
              Statement st = c.createStatement()) {
-            st.executeUpdate("DELETE FROM items WHERE id <= 5000");
-            st.executeUpdate("UPDATE items SET v = 'changed while down' WHERE id BETWEEN 5001 AND 6000");
+            st.executeUpdate("DELETE FROM items WHERE id <= 5000 OR id % 100 = 0");
+            st.executeUpdate("UPDATE items SET v = 'changed while down' WHERE id BETWEEN 5001 AND 6000 OR id % 100 = 1");
         }
         Process second = PipelineTestSupport.startPipeline(config, env, dir.resolve("run2.log"));
         var conf = setup.conf();
@@ -70,6 +90,30 @@ class InterruptedSnapshotIT {
             second.destroy();
             second.waitFor(120, TimeUnit.SECONDS);
         }
+        String log = Files.readString(dir.resolve("run2.log"));
+        java.util.regex.Matcher cut = java.util.regex.Pattern.compile("bulk.items: (\\d+) chunk\\(s\\) of about 10000 rows")
+                .matcher(Files.readString(dir.resolve("run1.log")));
+        assertThat(cut.find()).as("run1.log says how the table was cut").isTrue();
+        java.util.regex.Matcher resumed = java.util.regex.Pattern.compile("Snapshot resumed .*: 1 table\\(s\\) to finish; "
+                + "of those cut into chunks, (\\d+) chunk\\(s\\) done before the restart are skipped and (\\d+) "
+                + "read again").matcher(log);
+        assertThat(resumed.find()).as("run2.log says what it resumes").isTrue();
+        int skipped = Integer.parseInt(resumed.group(1));
+        int again = Integer.parseInt(resumed.group(2));
+        assertThat(skipped + again).isEqualTo(Integer.parseInt(cut.group(1)));
+        assertThat(skipped).as("at least the chunks of the 120,000 rows a checkpoint held").isGreaterThanOrEqualTo(11);
+        assertThat(again).isPositive();
+        // Rows of the completed chunks keep the first snapshot's version (the oldest of the two snapshot versions, the
+        // two largest groups: each binlog change has a version of its own); the others were read again.
+        String[] groups = PipelineTestSupport.clickhouse(clickhouse, "SELECT _version, count() AS c FROM "
+                + "bulk.items__versions FINAL WHERE NOT _deleted GROUP BY _version ORDER BY c DESC LIMIT 2").split("\n");
+        assertThat(groups).hasSize(2);
+        String[][] top = {groups[0].split("\t"), groups[1].split("\t")};
+        boolean firstIsOlder = new java.math.BigInteger(top[0][0]).compareTo(new java.math.BigInteger(top[1][0])) < 0;
+        long keptFromFirst = Long.parseLong(top[firstIsOlder ? 0 : 1][1]);
+        long readAgain = Long.parseLong(top[firstIsOlder ? 1 : 0][1]);
+        assertThat(keptFromFirst).as("rows not read again").isGreaterThan(100_000L);
+        assertThat(readAgain).as("rows read again, fewer than a snapshot from zero").isBetween(1L, 400_000L - keptFromFirst);
     }
 
     @org.junit.jupiter.params.ParameterizedTest
@@ -121,12 +165,15 @@ class InterruptedSnapshotIT {
         }
     }
 
-    private static boolean hasCheckpoint(Path checkpoints) throws Exception {
+    /** The directory of the newest completed checkpoint (the one holding its {@code _metadata}), or null. */
+    private static String newestCheckpoint(Path checkpoints) throws Exception {
         if (!Files.isDirectory(checkpoints)) {
-            return false;
+            return null;
         }
         try (Stream<Path> files = Files.walk(checkpoints)) {
-            return files.anyMatch(p -> p.getFileName().toString().equals("_metadata"));
+            return files.filter(p -> p.getFileName().toString().equals("_metadata")).map(p -> p.getParent().getFileName()
+                    .toString()).max(java.util.Comparator.comparingInt(n -> Integer.parseInt(n.replace("chk-", ""))))
+                    .orElse(null);
         }
     }
 

@@ -33,9 +33,8 @@ import org.apache.flink.util.Collector;
  * <p>Some events pass unchecked and leave the position alone. Snapshot rows are not binlog changes:
  * the reader emits a table's snapshot rows before its binlog changes after the snapshot's position
  * (the first snapshot precedes the binlog, a resync holds the binlog back), and a late one's older
- * version loses in ClickHouse. The resync of an empty table emits a TRUNCATE just before its
- * snapshot's position, after binlog changes of other tables, so it would look like a repeat; a
- * repeated TRUNCATE writes the same position marker again. One DDL statement can yield several
+ * version loses in ClickHouse. A snapshot's begin (a resync's, after binlog changes of other tables)
+ * carries the snapshot's position, so it would look like a repeat; a repeated begin removes nothing more. One DDL statement can yield several
  * events at one position (one per table it drops), and the sink applies a repeated DDL as it does
  * after any restore.
  */

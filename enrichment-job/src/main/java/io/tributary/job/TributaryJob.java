@@ -35,10 +35,15 @@ public final class TributaryJob {
 
     /**
      * A row change of a table without a primary key: no identity to version, kept as a changelog only.
-     * TRUNCATE is not one: its record carries no key, so it goes to both sinks.
+     * A table-wide event (TRUNCATE, DDL, a snapshot's begin) is not one: it carries no key, so it goes to
+     * both sinks.
      */
     static boolean isKeylessRow(ChangeEvent e) {
-        return e.op() != ChangeEvent.Op.DDL && e.op() != ChangeEvent.Op.TRUNCATE && !e.schema().hasPrimaryKey();
+        return !isTableWide(e) && !e.schema().hasPrimaryKey();
+    }
+
+    static boolean isTableWide(ChangeEvent e) {
+        return e.op() == ChangeEvent.Op.DDL || e.op() == ChangeEvent.Op.TRUNCATE || e.op() == ChangeEvent.Op.SNAPSHOT_BEGIN;
     }
 
     /**
@@ -83,7 +88,7 @@ public final class TributaryJob {
 
         Set<String> sources = changelogSink.sources();
         DataStream<ChangeEvent> logged = changes.filter(e -> sources.contains(e.table()) || isKeylessRow(e)
-                        || e.op() == ChangeEvent.Op.DDL || e.op() == ChangeEvent.Op.TRUNCATE).setParallelism(1)
+                        || isTableWide(e)).setParallelism(1)
                 .name("changelogs");
         for (DataStream<ChangeEvent> stream : enriched) {
             logged = logged.union(stream.filter(e -> sources.contains(e.table())).name("enriched changes for views"));

@@ -30,7 +30,7 @@ class DeduplicateByPositionTest {
         SourcePosition later = SourcePosition.binlog("binlog.000004", 4, 2);
         SourcePosition latest = SourcePosition.binlog("binlog.000004", 900, 0);
         SourcePosition queued = SourcePosition.binlog("binlog.000004", 1500, 0);
-        SourcePosition afterResync = new SourcePosition(SourcePosition.binlog("binlog.000004", 2000, 0).high() - 1, 1);
+        SourcePosition resync = SourcePosition.snapshot("binlog.000004", 800);
         List<ChangeEvent> input = List.of(
                 event("1", "a", snapshot, ChangeEvent.Op.SNAPSHOT),
                 event("2", "x", snapshot, ChangeEvent.Op.SNAPSHOT),      // another key, same position: kept
@@ -42,7 +42,8 @@ class DeduplicateByPositionTest {
                 event("2", "y", update, ChangeEvent.Op.UPDATE),          // another key, but older than what passed: a repeat
                 event("3", "i", latest, ChangeEvent.Op.INSERT),
                 event("3", "i", latest, ChangeEvent.Op.INSERT),          // a repeated INSERT
-                event(null, null, afterResync, ChangeEvent.Op.TRUNCATE),  // ends the resync of an empty table
+                ChangeEvent.snapshotBegin("db", "t", resync, 0,             // the resync of an empty table:
+                        io.tributary.cdc.event.SnapshotScope.whole()),      // below what passed, not a binlog change
                 event("4", "q", queued, ChangeEvent.Op.INSERT));         // queued before the resync: not a repeat
         assertThat(deduplicate(input)).containsExactly(input.get(0), input.get(1), input.get(2), input.get(4), input.get(5),
                 input.get(8), input.get(10), input.get(11));

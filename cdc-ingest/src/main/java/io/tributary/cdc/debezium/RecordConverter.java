@@ -66,7 +66,8 @@ public final class RecordConverter {
         this.epoch = SourcePosition.requireEpoch(epoch);
     }
 
-    private SourcePosition inEpoch(SourcePosition position) {
+    /** {@code position} (built from binlog coordinates, epoch 0) as a version of rows converted from now on. */
+    public SourcePosition inEpoch(SourcePosition position) {
         int e = epoch;
         return e == 0 ? position : position.withEpoch(e);
     }

@@ -19,7 +19,12 @@ public final class ChangeEvent {
          * A DDL statement ({@link #ddl()}) on a captured database; its schema is the table's after the statement
          * when it creates or alters one table (values all null), else empty.
          */
-        DDL;
+        DDL,
+        /**
+         * A snapshot of the table starts at {@link #position()}, reading {@link #scope()}: versions older than it
+         * in that scope (what an earlier attempt stored, rows deleted since) are removed. Values are empty.
+         */
+        SNAPSHOT_BEGIN;
 
         public boolean isDelete() {
             return this == DELETE;
@@ -40,16 +45,21 @@ public final class ChangeEvent {
     private final String[] values;
     private final String ddl;
     private final String[] before;
+    private final SnapshotScope scope;
 
     public ChangeEvent(String database, String table, Op op, SourcePosition position, long sourceTimestampMs,
                        TableSchema schema, String[] values) {
-        this(database, table, op, position, sourceTimestampMs, schema, values, null, null);
+        this(database, table, op, position, sourceTimestampMs, schema, values, null, null, null);
     }
 
     private ChangeEvent(String database, String table, Op op, SourcePosition position, long sourceTimestampMs,
-                        TableSchema schema, String[] values, String ddl, String[] before) {
+                        TableSchema schema, String[] values, String ddl, String[] before, SnapshotScope scope) {
         this.ddl = ddl;
         this.before = before;
+        this.scope = scope;
+        if ((op == Op.SNAPSHOT_BEGIN) != (scope != null)) {
+            throw new IllegalArgumentException(database + "." + table + ": a scope belongs to a snapshot's begin only");
+        }
         if (before != null && before.length != values.length) {
             throw new IllegalArgumentException(database + "." + table + ": a before image of " + before.length
                     + " values for " + values.length + " columns");
@@ -77,18 +87,19 @@ public final class ChangeEvent {
     public static ChangeEvent ddl(String database, String table, SourcePosition position, long sourceTimestampMs,
                                   String statement, TableSchema tableAfter) {
         return new ChangeEvent(database, table, Op.DDL, position, sourceTimestampMs, tableAfter,
-                new String[tableAfter.columns().size()], Objects.requireNonNull(statement, "statement"), null);
+                new String[tableAfter.columns().size()], Objects.requireNonNull(statement, "statement"), null, null);
     }
 
     /**
-     * A table read empty by a snapshot at {@code snapshot}: a TRUNCATE just below that position (above every
-     * row of the binlog events before it, since an event is longer than one byte). A snapshot row tells the
-     * sinks that the table's older versions are gone (an earlier snapshot's rows may have been deleted in
-     * MySQL since); an empty table has no row to tell them.
+     * A snapshot of {@code table} reads {@code scope} at {@code snapshot} (the version of its rows): emitted
+     * before the table's first snapshot row, and for a table read empty instead of any, so that the sinks
+     * remove versions older than the snapshot in that scope, once per table and snapshot. Rows of an earlier
+     * attempt may have been deleted in MySQL since; an empty table has no row to tell the sinks so.
      */
-    public static ChangeEvent emptiedBefore(String database, String table, SourcePosition snapshot, long readAtMs) {
-        return new ChangeEvent(database, table, Op.TRUNCATE, new SourcePosition(snapshot.high() - 1, 1), readAtMs,
-                new TableSchema(java.util.List.of()), new String[0]);
+    public static ChangeEvent snapshotBegin(String database, String table, SourcePosition snapshot, long readAtMs,
+                                            SnapshotScope scope) {
+        return new ChangeEvent(database, table, Op.SNAPSHOT_BEGIN, snapshot, readAtMs,
+                new TableSchema(java.util.List.of()), new String[0], null, null, Objects.requireNonNull(scope, "scope"));
     }
 
     /**
@@ -98,7 +109,7 @@ public final class ChangeEvent {
     public static ChangeEvent replacing(String database, String table, Op op, SourcePosition position,
                                         long sourceTimestampMs, TableSchema schema, String[] values, String[] before) {
         return new ChangeEvent(database, table, op, position, sourceTimestampMs, schema, values, null,
-                before == null ? null : before.clone());
+                before == null ? null : before.clone(), null);
     }
 
     /** The row image this change replaced (UPDATE), or null: inserts, deletes and snapshot reads have none. */
@@ -108,6 +119,9 @@ public final class ChangeEvent {
 
     /** One value of the replaced image; only when {@link #hasBefore()}. */
     public String beforeValue(int index) { return before[index]; }
+
+    /** What a {@link Op#SNAPSHOT_BEGIN} reads, else null. */
+    public SnapshotScope scope() { return scope; }
 
     /** The statement of a {@link Op#DDL} event, else null. */
     public String ddl() { return ddl; }
@@ -143,8 +157,8 @@ public final class ChangeEvent {
 
     /** Table and primary key values: the unit of ordering and deduplication. */
     public String key() {
-        if (op == Op.DDL) {
-            return qualifiedTable(); // a statement has no key values; one table, one writer
+        if (op == Op.DDL || op == Op.SNAPSHOT_BEGIN) {
+            return qualifiedTable(); // no key values; one table, one writer
         }
         StringBuilder sb = new StringBuilder(qualifiedTable());
         for (int i : schema.keyIndexes()) {
@@ -160,7 +174,7 @@ public final class ChangeEvent {
         }
         return database.equals(e.database) && table.equals(e.table) && op == e.op && position.equals(e.position)
                 && sourceTimestampMs == e.sourceTimestampMs && schema.equals(e.schema) && Arrays.equals(values, e.values)
-                && Objects.equals(ddl, e.ddl) && Arrays.equals(before, e.before);
+                && Objects.equals(ddl, e.ddl) && Arrays.equals(before, e.before) && Objects.equals(scope, e.scope);
     }
 
     @Override
@@ -170,6 +184,6 @@ public final class ChangeEvent {
 
     @Override
     public String toString() {
-        return op + " " + qualifiedTable() + " @" + position + " " + (ddl != null ? ddl : Arrays.toString(values));
+        return op + " " + qualifiedTable() + " @" + position + " " + (ddl != null ? ddl : scope != null ? scope : Arrays.toString(values));
     }
 }

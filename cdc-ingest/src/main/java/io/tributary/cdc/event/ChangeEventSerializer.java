@@ -72,6 +72,9 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
         if (e.op() == ChangeEvent.Op.DDL) {
             StringValue.writeString(e.ddl(), out);
         }
+        if (e.op() == ChangeEvent.Op.SNAPSHOT_BEGIN) {
+            writeScope(e.scope(), out);
+        }
         out.writeBoolean(e.hasBefore());
         if (e.hasBefore()) {
             for (int i = 0; i < columns.size(); i++) {
@@ -104,6 +107,7 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
             values[i] = StringValue.readString(in);
         }
         String ddl = op == ChangeEvent.Op.DDL ? StringValue.readString(in) : null;
+        SnapshotScope scope = op == ChangeEvent.Op.SNAPSHOT_BEGIN ? readScope(in) : null;
         String[] before = null;
         if (in.readBoolean()) {
             before = new String[n];
@@ -111,10 +115,61 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
                 before[i] = StringValue.readString(in);
             }
         }
+        if (scope != null) {
+            return ChangeEvent.snapshotBegin(database, table, position, ts, scope);
+        }
         if (ddl != null) {
             return ChangeEvent.ddl(database, table, position, ts, ddl, TableSchema.interned(columns));
         }
         return ChangeEvent.replacing(database, table, op, position, ts, TableSchema.interned(columns), values, before);
+    }
+
+    /** A snapshot's scope (appended to the format: no earlier state holds a {@code SNAPSHOT_BEGIN}). */
+    private static void writeScope(SnapshotScope scope, DataOutputView out) throws IOException {
+        out.writeInt(scope.keyColumns().size());
+        for (String column : scope.keyColumns()) {
+            StringValue.writeString(column, out);
+        }
+        out.writeInt(scope.ranges().size());
+        for (SnapshotScope.KeyRange r : scope.ranges()) {
+            writeBound(r.lower(), out);
+            writeBound(r.upper(), out);
+        }
+    }
+
+    private static void writeBound(List<String> bound, DataOutputView out) throws IOException {
+        out.writeInt(bound == null ? -1 : bound.size());
+        if (bound != null) {
+            for (String v : bound) {
+                StringValue.writeString(v, out);
+            }
+        }
+    }
+
+    private static SnapshotScope readScope(DataInputView in) throws IOException {
+        int n = in.readInt();
+        List<String> columns = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            columns.add(StringValue.readString(in));
+        }
+        int r = in.readInt();
+        List<SnapshotScope.KeyRange> ranges = new ArrayList<>(r);
+        for (int i = 0; i < r; i++) {
+            ranges.add(new SnapshotScope.KeyRange(readBound(in), readBound(in)));
+        }
+        return new SnapshotScope(columns, ranges);
+    }
+
+    private static List<String> readBound(DataInputView in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        List<String> bound = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            bound.add(StringValue.readString(in));
+        }
+        return bound;
     }
 
     @Override

@@ -31,9 +31,11 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
     private final TableControl tableControl;
     private final boolean ddlBarrier;
     private final int startEpoch;
+    private final boolean resumableSnapshot;
 
     private MySqlCdcSource(MySqlSourceConfig config, java.util.Set<String> replacedImageTables,
-                           TableControl tableControl, boolean ddlBarrier, int startEpoch) {
+                           TableControl tableControl, boolean ddlBarrier, int startEpoch, boolean resumableSnapshot) {
+        this.resumableSnapshot = resumableSnapshot;
         this.config = config;
         this.replacedImageTables = replacedImageTables;
         this.tableControl = tableControl;
@@ -56,7 +58,8 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
 
     @Override
     public SourceReader<ChangeEvent, BinlogSplit> createReader(SourceReaderContext readerContext) {
-        return new BinlogSourceReader(config, readerContext, replacedImageTables, tableControl, ddlBarrier);
+        return new BinlogSourceReader(config, readerContext, replacedImageTables, tableControl, ddlBarrier,
+                resumableSnapshot);
     }
 
     @Override
@@ -93,6 +96,17 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
         private TableControl tableControl = TableControl.NONE;
         private boolean ddlBarrier;
         private java.util.function.IntSupplier startEpoch = () -> 0;
+        private boolean resumableSnapshot = true;
+
+        /**
+         * Whether a restart continues an unfinished snapshot without locks from the chunks it completed (on by
+         * default) instead of taking it again. Off where an operator downstream keeps state that a re-read of
+         * part of a table cannot correct (enrichments join rows of several tables).
+         */
+        public Builder resumableSnapshot(boolean enabled) {
+            this.resumableSnapshot = enabled;
+            return this;
+        }
 
         /**
          * The version epoch of a fresh start ({@link io.tributary.cdc.event.SourcePosition#withEpoch}):
@@ -145,7 +159,7 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
             MySqlSourceConfig config = MySqlSourceConfig.from(options);
             MySqlPreflight.check(config);
             int epoch = io.tributary.cdc.event.SourcePosition.requireEpoch(startEpoch.getAsInt());
-            return new MySqlCdcSource(config, replacedImageTables, tableControl, ddlBarrier, epoch);
+            return new MySqlCdcSource(config, replacedImageTables, tableControl, ddlBarrier, epoch, resumableSnapshot);
         }
     }
 }

@@ -63,4 +63,23 @@ class ChangeEventSerializerTest {
         assertThat(back.before()).containsExactly("1", null);
         assertThat(back.values()).containsExactly("1", "new");
     }
+
+    @Test
+    void roundTripsTheScopeOfASnapshotBegin() throws Exception {
+        ChangeEvent whole = ChangeEvent.snapshotBegin("db", "t", SourcePosition.snapshot("binlog.000007", 99), 5,
+                SnapshotScope.whole());
+        ChangeEvent ranges = ChangeEvent.snapshotBegin("db", "t ✨", SourcePosition.snapshot("binlog.000007", 99), 5,
+                SnapshotScope.ranges(List.of("a", "b`c"), List.of(
+                        new SnapshotScope.KeyRange(null, List.of("10", "-3")),
+                        new SnapshotScope.KeyRange(List.of("20", "0"), List.of("30", "18446744073709551615")),
+                        new SnapshotScope.KeyRange(List.of("40", "1"), null))));
+        for (ChangeEvent event : List.of(whole, ranges)) {
+            DataOutputSerializer out = new DataOutputSerializer(64);
+            ChangeEventSerializer.INSTANCE.serialize(event, out);
+            ChangeEvent back = ChangeEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+            assertThat(back).isEqualTo(event);
+            assertThat(back.scope()).isEqualTo(event.scope());
+            assertThat(back.key()).isEqualTo(event.qualifiedTable());
+        }
+    }
 }

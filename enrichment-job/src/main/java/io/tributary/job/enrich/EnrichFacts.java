@@ -3,6 +3,7 @@ package io.tributary.job.enrich;
 import io.tributary.cdc.event.ChangeEvent;
 import io.tributary.cdc.event.ChangeEventTypeInfo;
 import io.tributary.cdc.event.ColumnSchema;
+import io.tributary.cdc.event.SnapshotScope;
 import io.tributary.cdc.event.SourcePosition;
 import io.tributary.cdc.event.TableSchema;
 import io.tributary.sink.clickhouse.schema.DdlStatements;
@@ -69,13 +70,23 @@ public final class EnrichFacts extends KeyedProcessFunction<String, ChangeEvent,
 
     @Override
     public void processElement(ChangeEvent event, Context ctx, Collector<ChangeEvent> out) throws Exception {
-        if (event.op() == ChangeEvent.Op.SNAPSHOT) {
-            startedSnapshot(event.position());
-        }
         switch (event.op()) {
+            case SNAPSHOT_BEGIN -> began(event, out);
             case DDL -> dropped(event, out);
             case TRUNCATE -> emptied(event.qualifiedTable(), event, out);
             default -> changed(event, event.op().isDelete() ? null : event, event, out);
+        }
+    }
+
+    /**
+     * A table's snapshot begins. Of the fact table, the enriched rows begin again too: they come out as
+     * snapshot rows at its position, and what was stored before it (facts deleted since) goes.
+     */
+    private void began(ChangeEvent begin, Collector<ChangeEvent> out) throws Exception {
+        startedSnapshot(begin.position());
+        if (begin.qualifiedTable().equals(enrichment.factTable())) {
+            out.collect(ChangeEvent.snapshotBegin(begin.database(), enrichment.name(), begin.position(),
+                    begin.sourceTimestampMs(), SnapshotScope.whole()));
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tributary.cdc.event.ChangeEvent;
 import io.tributary.cdc.event.ChangeEventTypeInfo;
 import io.tributary.cdc.event.ColumnSchema;
+import io.tributary.cdc.event.SnapshotScope;
 import io.tributary.cdc.event.SourcePosition;
 import io.tributary.cdc.event.TableSchema;
 import java.util.ArrayList;
@@ -126,14 +127,21 @@ class EnrichFactsTest {
     void aNewSnapshotStartsFromEmptyStateSoRowsDeletedMeanwhileAreForgotten() throws Exception {
         SourcePosition second = SourcePosition.snapshot("binlog.000002", 50);
         List<ChangeEvent> out = run(List.of(
+                ChangeEvent.snapshotBegin("db", "d1", SNAPSHOT, 0, SnapshotScope.whole()),
                 row("d1", D1, ChangeEvent.Op.SNAPSHOT, "10", null, "ten"),
+                ChangeEvent.snapshotBegin("db", "f", SNAPSHOT, 0, SnapshotScope.whole()),
                 row("f", FACT, ChangeEvent.Op.SNAPSHOT, "1", "10"),
                 // the first snapshot was abandoned; d1 row 10 was deleted before the second one
+                ChangeEvent.snapshotBegin("db", "f", second, 0, SnapshotScope.whole()),
                 new ChangeEvent("db", "f", ChangeEvent.Op.SNAPSHOT, second, 0, FACT, new String[] {"1", "10"})));
         assertThat(out).extracting(EnrichFactsTest::show).containsExactly(
+                "SNAPSHOT_BEGIN []",
                 "SNAPSHOT [1, 10, ten, null]",
+                "SNAPSHOT_BEGIN []",  // the fact table's begin: enriched rows stored before it go
                 "SNAPSHOT [1, 10, null, null]");  // nothing to retract: the new snapshot's changelog starts empty
-        assertThat(out.get(1).position()).isEqualTo(second);
+        assertThat(out.get(2).table()).isEqualTo(ENRICHMENT.name());
+        assertThat(out.get(2).position()).isEqualTo(second);
+        assertThat(out.get(3).position()).isEqualTo(second);
     }
 
     @Test

@@ -50,6 +50,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private final ParkedTables parked;
     private final DdlBarrier ddlBarrier;
     private final SnapshotProgress snapshotProgress;
+    /** Whether a chunked snapshot's checkpoints keep its unfinished tables, so a restart resumes it. */
+    private final boolean resumableSnapshot;
+    /** Tables the locking snapshot has begun (its begin went out before their first row). */
+    private final java.util.Set<String> lockingBegun = new java.util.HashSet<>();
 
     private volatile CompletableFuture<Void> available = new CompletableFuture<>();
     private volatile boolean closing;
@@ -75,6 +79,17 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
 
     public BinlogSourceReader(MySqlSourceConfig config, SourceReaderContext context,
                               java.util.Set<String> replacedImageTables, TableControl control, boolean ddlBarrier) {
+        this(config, context, replacedImageTables, control, ddlBarrier, true);
+    }
+
+    /**
+     * {@code resumableSnapshot}: a restart continues an unfinished chunked snapshot instead of taking it again
+     * (off when an operator downstream keeps state a partial re-read cannot correct: enrichments).
+     */
+    public BinlogSourceReader(MySqlSourceConfig config, SourceReaderContext context,
+                              java.util.Set<String> replacedImageTables, TableControl control, boolean ddlBarrier,
+                              boolean resumableSnapshot) {
+        this.resumableSnapshot = resumableSnapshot;
         this.config = config;
         this.context = context;
         this.converter = new RecordConverter(replacedImageTables);
@@ -122,6 +137,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         }
         split = splits.get(0);
         requireUtcDefaultZone();
+        if (!split.unfinishedSnapshot().isEmpty() && !canResume(split)) {
+            split = new BinlogSplit(null, null, List.of(), split.resyncs(), split.serverUuid(), split.epoch(),
+                    List.of(), List.of());
+        }
         reading = BinlogNumbering.resume(config, split);
         converter.useEpoch(reading.epoch());
         parked.useEpoch(reading.epoch());
@@ -133,7 +152,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 split.offsetValue() == null ? "a new snapshot" : "offset " + split.offsetValue());
         if (split.offsetValue() == null) {
             startSnapshot();
-        } else if (!split.snapshotTail().isEmpty()) {
+        } else if (!split.unfinishedSnapshot().isEmpty()) {
+            resumeSnapshot();
+        }
+        if (split.offsetValue() != null && !split.snapshotTail().isEmpty()) {
             if (reading.epoch() == split.epoch()) {
                 tailWeights = io.tributary.cdc.source.snapshot.KeyWeights.of(config);
                 tail = new io.tributary.cdc.source.snapshot.SnapshotTail(split.snapshotTail(), tailWeights);
@@ -209,6 +231,57 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         } else {
             snapshot = new ParallelSnapshot(config, converter, this::wakeUp);
         }
+    }
+
+    /**
+     * Whether the unfinished snapshot {@code restored} keeps can continue: resuming is on, and every table it
+     * has still to read is there under its name (one renamed or dropped while the pipeline was down may have
+     * taken rows of chunks done before elsewhere). Otherwise the snapshot starts over, as a new pipeline's.
+     */
+    private boolean canResume(BinlogSplit restored) {
+        String why;
+        if (!resumableSnapshot) {
+            why = "resuming a snapshot is off for this pipeline (it has enrichments, whose state a partial re-read "
+                    + "cannot correct)";
+        } else {
+            java.util.Set<String> captured;
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl("&connectTimeout=10000"),
+                    config.user(), config.password())) {
+                captured = io.tributary.cdc.source.MySqlRowEstimates.captured(c, config).keySet();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("Cannot list the tables to snapshot in " + config.databases() + ": "
+                        + e.getMessage(), e);
+            }
+            List<String> gone = restored.unfinishedSnapshot().stream().map(BinlogSplit.UnfinishedTable::table)
+                    .filter(t -> !captured.contains(t)).toList();
+            if (gone.isEmpty()) {
+                return true;
+            }
+            why = gone + " (still to be read) no longer exist under that name";
+        }
+        LOG.warn("The snapshot the last checkpoint left unfinished ({} table(s)) starts over: {}",
+                restored.unfinishedSnapshot().size(), why);
+        return false;
+    }
+
+    /** Continues the chunked snapshot of the checkpoint, from its binlog offset. */
+    private void resumeSnapshot() {
+        List<BinlogSplit.UnfinishedTable> unfinished = split.unfinishedSnapshot();
+        if (!reading.gtids()) {
+            throw new org.apache.flink.runtime.execution.SuppressRestartsException(new IllegalStateException(
+                    "gtid_mode is no longer ON at " + config.host() + ":" + config.port() + ", and the snapshot "
+                    + "without locks the last checkpoint continues needs it (its low watermarks are GTID sets). Set "
+                    + "gtid_mode=ON again (SET PERSIST gtid_mode=ON_PERMISSIVE; SET PERSIST gtid_mode=ON), or start "
+                    + "the pipeline afresh (remove its checkpoints) to take the snapshot with locks."));
+        }
+        if (reading.epoch() != split.epoch()) {
+            // Chunks done on the old server were read there: every unfinished table is read again whole here.
+            LOG.warn("The server changed while a snapshot was unfinished: its {} unfinished table(s) are read again "
+                    + "whole", unfinished.size());
+            unfinished = unfinished.stream().map(u -> BinlogSplit.UnfinishedTable.whole(u.table())).toList();
+        }
+        chunked = new io.tributary.cdc.source.snapshot.ChunkedSnapshot(config, converter, reading.epoch(),
+                this::wakeUp, unfinished);
     }
 
     /** The binlog must outlive the snapshot (and the restarts after it): why it may not, or null. */
@@ -455,8 +528,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         }
         emitRows(output, windows.handOut(cursor));
         if (windows.finished()) {
-            LOG.info("Snapshot of {} chunk(s) read without locks in {} ms; rows versioned at {}", engine.chunksRead(),
-                    System.currentTimeMillis() - engine.startedAtMs(), engine.position());
+            LOG.info("Snapshot of {} chunk(s) read without locks in {} ms{}; rows versioned at {}", engine.chunksRead(),
+                    System.currentTimeMillis() - engine.startedAtMs(), engine.chunksSkipped() == 0 ? ""
+                            : " (resumed: " + engine.chunksSkipped() + " chunk(s) done before the restart skipped)",
+                    engine.position());
             engine.close();
             chunked = null;
         }
@@ -502,7 +577,14 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 snapshot = null;
                 return InputStatus.MORE_AVAILABLE;
             }
-            emitRows(output, batch.rows());
+            List<ChangeEvent> rows = batch.rows();
+            if (!rows.isEmpty() && lockingBegun.add(rows.get(0).qualifiedTable())
+                    && rows.get(0).op() == ChangeEvent.Op.SNAPSHOT) {
+                ChangeEvent first = rows.get(0); // a batch holds rows of one slice of one table
+                emitRows(output, List.of(ChangeEvent.snapshotBegin(first.database(), first.table(), first.position(),
+                        first.sourceTimestampMs(), io.tributary.cdc.event.SnapshotScope.whole())));
+            }
+            emitRows(output, rows);
         }
         return InputStatus.MORE_AVAILABLE;
     }
@@ -577,20 +659,32 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         }
         String key = split.offsetKey();
         String value = split.offsetValue();
-        // While the chunked snapshot has chunks to read or hand out, they exist only in memory: the checkpoint
-        // still says "new pipeline", so a restart takes the snapshot again. Once all are out, it keeps the binlog
-        // offset and the chunks whose high watermark the binlog has not reached (a stop right after a snapshot of
-        // a quiet database must not take it again: ServerSwitchIT, FailoverIT).
+        // While the chunked snapshot has chunks to read or hand out, a checkpoint keeps the binlog offset with the
+        // tables it has still to read (a restart resumes them: only the chunks not handed out of a table keyed by
+        // integers), or, when resuming is off, says "new pipeline" so that a restart takes the snapshot again. Once
+        // all are out, it keeps the offset and the chunks whose high watermark the binlog has not reached (a stop
+        // right after a snapshot of a quiet database must not take it again: ServerSwitchIT, FailoverIT).
         List<io.tributary.cdc.source.split.BinlogSplit.PendingChunk> pending =
                 tail == null ? List.of() : tail.pending();
+        List<BinlogSplit.UnfinishedTable> unfinished = List.of();
         boolean streaming = lastOffset != null;
         io.tributary.cdc.source.snapshot.ChunkedSnapshot engine = chunked;
         if (engine != null) {
             io.tributary.cdc.source.snapshot.SnapshotWindows windows = engine.windows();
-            pending = windows == null ? null : windows.tail(cursor);
-            streaming = streaming && pending != null;
-            if (!streaming) {
+            io.tributary.cdc.source.snapshot.SnapshotWindows.Kept kept =
+                    windows == null ? null : windows.checkpoint(cursor, resumableSnapshot);
+            if (kept != null) {
+                pending = new java.util.ArrayList<>(pending);
+                pending.addAll(kept.tail());
+                unfinished = kept.unfinished();
+            } else if (value != null) {
+                unfinished = split.unfinishedSnapshot(); // resumed, its tables not registered yet: as restored
+            } else {
+                streaming = false;
+            }
+            if (!streaming && value == null) {
                 pending = List.of();
+                unfinished = List.of();
             }
         }
         if (streaming) {
@@ -600,7 +694,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                     StandardCharsets.UTF_8);
         }
         return List.of(new BinlogSplit(key, value, engineState.history(), parked.resyncsForCheckpoint(checkpointId),
-                reading.serverUuid(), reading.epoch(), pending));
+                reading.serverUuid(), reading.epoch(), pending, unfinished));
     }
 
     @Override

@@ -323,7 +323,9 @@ final class ParallelSnapshot implements AutoCloseable {
             withRows.add(chunk.qualifiedTable());
         }
         if (slicesLeft.get(chunk.qualifiedTable()).decrementAndGet() == 0 && !withRows.contains(chunk.qualifiedTable())) {
-            put(Batch.rows(List.of(ChangeEvent.emptiedBefore(chunk.database(), chunk.table(), position, readAtMs))));
+            // No row tells the sinks that what an earlier snapshot stored of it is gone: its begin does.
+            put(Batch.rows(List.of(ChangeEvent.snapshotBegin(chunk.database(), chunk.table(), converter.inEpoch(position),
+                    readAtMs, io.tributary.cdc.event.SnapshotScope.whole()))));
         }
     }
 

@@ -39,6 +39,8 @@ final class ParkedTables implements AutoCloseable {
     private final ScheduledExecutorService refresher;
     private volatile Map<String, TableControl.TableState> states = Map.of();
     private volatile TableResync active;
+    /** Whether the active resync's begin went out (before its first row). */
+    private boolean activeBegun;
 
     private volatile int epoch;
 
@@ -190,6 +192,11 @@ final class ParkedTables implements AutoCloseable {
                 if (e == null) {
                     break;
                 }
+                if (!activeBegun) {
+                    ChangeEvent begin = active.begin();
+                    output.collect(begin, begin.sourceTimestampMs());
+                    activeBegun = true;
+                }
                 output.collect(e, e.sourceTimestampMs());
             }
             if (active.isComplete()) {
@@ -201,6 +208,7 @@ final class ParkedTables implements AutoCloseable {
             String table = active.table();
             active.close();
             active = null;
+            activeBegun = false;
             park(table, "resync", e.getCause());
             return true;
         }
@@ -210,10 +218,11 @@ final class ParkedTables implements AutoCloseable {
         TableResync done = active;
         active = null;
         done.close();
-        if (done.rowsEmitted() == 0) {
-            ChangeEvent truncation = done.truncationBefore();
-            output.collect(truncation, truncation.sourceTimestampMs());
+        if (!activeBegun) {
+            ChangeEvent begin = done.begin(); // an empty table: no row came
+            output.collect(begin, begin.sourceTimestampMs());
         }
+        activeBegun = false;
         SourcePosition at = done.position();
         synchronized (resyncs) {
             resyncs.put(done.table(), new BinlogSplit.Resync(done.requestedAtMs(), at));

@@ -221,12 +221,12 @@ final class TableResync implements AutoCloseable {
     }
 
     /**
-     * The TRUNCATE that ends the resync of an empty table: just before P, so the view hides every
-     * older row and keeps the binlog's rows from P on.
+     * The begin of this resync at P, before its first row (or, for an empty table, instead of any): the sinks
+     * remove every version of the table older than P, and the binlog's rows from P on apply.
      */
-    ChangeEvent truncationBefore() {
-        return ChangeEvent.emptiedBefore(table.substring(0, table.indexOf('.')), table.substring(table.indexOf('.') + 1),
-                position(), System.currentTimeMillis());
+    ChangeEvent begin() {
+        return ChangeEvent.snapshotBegin(table.substring(0, table.indexOf('.')), table.substring(table.indexOf('.') + 1),
+                position(), System.currentTimeMillis(), io.tributary.cdc.event.SnapshotScope.whole());
     }
 
     @Override

@@ -13,12 +13,23 @@ import java.util.Map;
  * chunks of a big table keep every reader busy while small tables fill the gaps.
  */
 final class ChunkAssigner {
-    /** A table to cut, or a chunk to read with the structure and key order its table was cut with. */
-    record Work(String table, long estimatedRows, TableChunk chunk, KeyOrder order, Table planned) {
+    /**
+     * A table to cut (or, {@code restored} non-null, whose chunks left to read a resumed snapshot kept, in
+     * {@code order}), or a chunk to read with the structure and key order its table was cut with.
+     */
+    record Work(String table, long estimatedRows, TableChunk chunk, KeyOrder order, Table planned,
+                List<TableChunk> restored) {
+        Work(String table, long estimatedRows, TableChunk chunk, KeyOrder order, Table planned) {
+            this(table, estimatedRows, chunk, order, planned, null);
+        }
+
         boolean isPlan() {
             return chunk == null;
         }
     }
+
+    /** The chunks a resumed snapshot has still to read of a table, in the key order they were cut by. */
+    record Restored(KeyOrder order, List<TableChunk> unread) {}
 
     private final Deque<Work> again = new ArrayDeque<>();
     private final Deque<Work> chunks = new ArrayDeque<>();
@@ -27,9 +38,17 @@ final class ChunkAssigner {
     private int planning;
 
     ChunkAssigner(Map<String, Long> estimates) {
+        this(estimates, Map.of());
+    }
+
+    ChunkAssigner(Map<String, Long> estimates, Map<String, Restored> restored) {
         estimates.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .forEach(e -> tables.add(new Work(e.getKey(), e.getValue(), null, null, null)));
+                .forEach(e -> {
+                    Restored r = restored.get(e.getKey());
+                    tables.add(new Work(e.getKey(), e.getValue(), null, r == null ? null : r.order(), null,
+                            r == null ? null : r.unread()));
+                });
     }
 
     synchronized Work next() {

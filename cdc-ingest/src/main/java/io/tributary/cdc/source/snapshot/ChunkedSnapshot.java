@@ -8,6 +8,7 @@ import io.tributary.cdc.debezium.DebeziumTables;
 import io.tributary.cdc.debezium.RecordConverter;
 import io.tributary.cdc.event.SourcePosition;
 import io.tributary.cdc.source.MySqlSourceConfig;
+import io.tributary.cdc.source.split.BinlogSplit;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,8 @@ public final class ChunkedSnapshot implements AutoCloseable {
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final Thread coordinator;
     private final KeyWeights weights;
+    /** The tables an earlier run did not finish, when this one continues its snapshot; null for a new snapshot. */
+    private final List<BinlogSplit.UnfinishedTable> resumed;
     private volatile SnapshotWindows windows;
     private volatile ChunkAssigner assigner;
     private volatile RuntimeException failure;
@@ -53,8 +56,20 @@ public final class ChunkedSnapshot implements AutoCloseable {
     private volatile SourcePosition position;
     private volatile Map<String, ?> positionOffset;
     private long startedAtMs;
+    private volatile int chunksSkipped;
 
     public ChunkedSnapshot(MySqlSourceConfig config, RecordConverter converter, int epoch, Runnable onData) {
+        this(config, converter, epoch, onData, null);
+    }
+
+    /**
+     * {@code resumed}: the tables an earlier run's checkpoint kept as unfinished (Debezium resumes from that
+     * checkpoint's offset): only those are read, and of a table with chunks only those not done; null: a
+     * new snapshot of every captured table.
+     */
+    public ChunkedSnapshot(MySqlSourceConfig config, RecordConverter converter, int epoch, Runnable onData,
+                           List<BinlogSplit.UnfinishedTable> resumed) {
+        this.resumed = resumed == null ? null : List.copyOf(resumed);
         this.config = config;
         this.converter = converter;
         this.epoch = epoch;
@@ -144,15 +159,19 @@ public final class ChunkedSnapshot implements AutoCloseable {
                 BinlogEnd end = BinlogEnd.read(c);
                 positionOffset = end.offset();
                 p0 = end.snapshotPosition();
+                position = p0;
+                SnapshotWindows w = new SnapshotWindows(epoch == 0 ? p0 : p0.withEpoch(epoch), weights, resumed != null);
+                if (resumed == null) {
+                    estimates.keySet().forEach(w::register);
+                    assigner = new ChunkAssigner(estimates);
+                    LOG.info("Snapshot of {} table(s) without locks by {} reader(s), rows versioned at {}",
+                            estimates.size(), config.snapshotThreadsHere(), p0);
+                } else {
+                    restore(w, estimates, first, c, p0);
+                }
+                windows = w;
             }
-            position = p0;
-            SnapshotWindows w = new SnapshotWindows(epoch == 0 ? p0 : p0.withEpoch(epoch), weights);
-            estimates.keySet().forEach(w::register);
-            assigner = new ChunkAssigner(estimates);
-            windows = w;
             onData.run();
-            LOG.info("Snapshot of {} table(s) without locks by {} reader(s), rows versioned at {}", estimates.size(),
-                    config.snapshotThreadsHere(), p0);
             for (int i = 0; i < config.snapshotThreadsHere(); i++) {
                 Thread t = new Thread(this::work, "chunk-reader-" + i);
                 t.setDaemon(true);
@@ -164,6 +183,94 @@ public final class ChunkedSnapshot implements AutoCloseable {
                 fail(e);
             }
         }
+    }
+
+    /**
+     * Registers the tables an earlier run left unfinished, before any binlog change is handed through: a
+     * table with chunks done continues with the others if its key is still the one it was cut by, else it
+     * is read whole (as is a table kept without chunks).
+     */
+    private void restore(SnapshotWindows w, Map<String, Long> captured, DebeziumTables tables, MySqlConnection c,
+                         SourcePosition p0) throws SQLException {
+        Map<String, Long> toRead = new java.util.LinkedHashMap<>();
+        Map<String, ChunkAssigner.Restored> restored = new java.util.HashMap<>();
+        int done = 0;
+        int unread = 0;
+        for (BinlogSplit.UnfinishedTable u : resumed) {
+            Long estimate = captured.get(u.table());
+            if (estimate == null) {
+                continue; // dropped since the reader checked: its DROP is in the binlog
+            }
+            toRead.put(u.table(), estimate);
+            KeyOrder order = u.isWhole() ? null : keyOrder(u, tables, c);
+            if (order == null) {
+                w.register(u.table());
+                continue;
+            }
+            List<TableChunk> chunks = restoredChunks(u);
+            boolean[] isDone = new boolean[chunks.size()];
+            List<TableChunk> left = new ArrayList<>();
+            for (int i = 0; i < chunks.size(); i++) {
+                isDone[i] = u.chunks().get(i).done();
+                if (isDone[i]) {
+                    done++;
+                } else {
+                    left.add(chunks.get(i));
+                }
+            }
+            unread += left.size();
+            w.restore(u.table(), order, u.keyColumns(), chunks, isDone);
+            restored.put(u.table(), new ChunkAssigner.Restored(order, left));
+        }
+        assigner = new ChunkAssigner(toRead, restored);
+        chunksSkipped = done;
+        LOG.info("Snapshot resumed without locks by {} reader(s), rows versioned at {}: {} table(s) to finish; of "
+                + "those cut into chunks, {} chunk(s) done before the restart are skipped and {} read again; tables "
+                + "kept without chunks are read whole", config.snapshotThreadsHere(), p0, toRead.size(),
+                done, unread);
+    }
+
+    /** The key order of {@code u} now, or null when its key is no longer the one its chunks were cut by. */
+    private static KeyOrder keyOrder(BinlogSplit.UnfinishedTable u, DebeziumTables tables, MySqlConnection c)
+            throws SQLException {
+        Table table = tableOf(u.table(), tables, c);
+        KeyOrder order = table == null || table.primaryKeyColumns().isEmpty() ? null : KeyOrder.of(table);
+        if (order == null || !order.allIntegers() || !order.columns().equals(u.keyColumns())
+                || !order.kindNames().equals(u.keyKinds())) {
+            LOG.info("{}: its primary key changed while the pipeline was down; it is read again whole", u.table());
+            return null;
+        }
+        return order;
+    }
+
+    /** The chunks kept for {@code u}, with their bounds as JDBC parameters. */
+    private static List<TableChunk> restoredChunks(BinlogSplit.UnfinishedTable u) {
+        List<TableChunk> chunks = new ArrayList<>();
+        for (BinlogSplit.RestoredChunk r : u.chunks()) {
+            chunks.add(new TableChunk(u.table(), chunks.size(), array(r.lowerKey()), params(r.lowerKey()),
+                    array(r.upperKey()), params(r.upperKey())));
+        }
+        return chunks;
+    }
+
+    private static Table tableOf(String name, DebeziumTables tables, MySqlConnection c) throws SQLException {
+        TableId id = new TableId(name.substring(0, name.indexOf('.')), null, name.substring(name.indexOf('.') + 1));
+        tables.load(c, List.of(id));
+        return tables.table(id);
+    }
+
+    private static String[] array(List<String> key) {
+        return key == null ? null : key.toArray(String[]::new);
+    }
+
+    /** Integer bounds bound as MySQL compares them with the column, as the splitter binds them. */
+    private static Object[] params(List<String> key) {
+        return key == null ? null : key.stream().map(java.math.BigDecimal::new).toArray();
+    }
+
+    /** Chunks a resumed snapshot skipped because an earlier run had handed them out; 0 for a new snapshot. */
+    public int chunksSkipped() {
+        return chunksSkipped;
     }
 
     private void work() {
@@ -223,6 +330,11 @@ public final class ChunkedSnapshot implements AutoCloseable {
             if (table == null) {
                 assigner.planFailed();
                 windows.forget(name); // dropped since it was listed: its DROP is in the binlog
+                return;
+            }
+            if (work.restored() != null) {
+                // Cut by the earlier run; the windows hold its chunks since the restore.
+                assigner.planned(name, work.order(), table, work.restored());
                 return;
             }
             KeyOrder order = KeyOrder.of(table, KeyOrder.needsCollations(table) ? KeyCollation.read(connection.connection(),

@@ -145,6 +145,14 @@ public final class KeyOrder {
         return columns;
     }
 
+    /**
+     * Whether every key column is an integer: its key ranges select the same rows in ClickHouse as in MySQL,
+     * so a resumed snapshot can remove there what an earlier run stored in the ranges it reads again.
+     */
+    public boolean allIntegers() {
+        return java.util.Arrays.stream(kinds).allMatch(k -> k == Kind.INTEGER);
+    }
+
     /** The first key column is an integer and the only one: its ranges can be computed from MIN and MAX. */
     boolean singleInteger() {
         return kinds.length == 1 && kinds[0] == Kind.INTEGER;

@@ -1,7 +1,9 @@
 package io.tributary.cdc.source.snapshot;
 
 import io.tributary.cdc.event.ChangeEvent;
+import io.tributary.cdc.event.SnapshotScope;
 import io.tributary.cdc.event.SourcePosition;
+import io.tributary.cdc.source.split.BinlogSplit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -81,8 +83,12 @@ public final class SnapshotWindows {
         boolean keyless;
         boolean planned;
         List<Chunk> chunks = new ArrayList<>();
-        /** Rows handed out so far, over all chunks. */
-        long rowsOut;
+        /** What this snapshot reads of the table: all, or (resumed) the chunks an earlier run had not handed out. */
+        SnapshotScope scope = SnapshotScope.whole();
+        /** Key columns of a table restored with chunks done, else null. */
+        List<String> keyColumns;
+        /** Whether the begin went out (before the table's first chunk). */
+        boolean begun;
 
         TableState(String table) {
             this.table = table;
@@ -104,7 +110,11 @@ public final class SnapshotWindows {
     private final List<TableChunk> again = new ArrayList<>();
     private final List<String[]> givenUp = new ArrayList<>();
     private final SourcePosition snapshotPosition;
+    /** The snapshot's position as binlog positions are (epoch 0): table-wide statements before it precede every read. */
+    private final SourcePosition readsFrom;
     private final KeyWeights weights;
+    /** Whether this run continues a snapshot an earlier run did not finish. */
+    private final boolean resumed;
     private GtidSet latestLow = GtidSet.EMPTY;
     private int waitingRows;
 
@@ -119,8 +129,15 @@ public final class SnapshotWindows {
 
     /** {@code weights}: places the changes of tables with a character key ({@link KeyOrder}); null if there are none. */
     public SnapshotWindows(SourcePosition snapshotPosition, KeyWeights weights) {
+        this(snapshotPosition, weights, false);
+    }
+
+    /** {@code resumed}: this run continues a snapshot an earlier one did not finish ({@link #restore}). */
+    public SnapshotWindows(SourcePosition snapshotPosition, KeyWeights weights, boolean resumed) {
         this.snapshotPosition = snapshotPosition;
+        this.readsFrom = snapshotPosition.withEpoch(0);
         this.weights = weights;
+        this.resumed = resumed;
     }
 
     /** {@code table} ({@code db.table}) is to be read; its changes are withheld from now on. */
@@ -153,6 +170,43 @@ public final class SnapshotWindows {
                 chunkOf(state, change.event).early.add(change);
             }
         }
+    }
+
+    /**
+     * {@code table} continues a snapshot an earlier run did not finish: cut into {@code chunks} (in key order,
+     * covering every key, {@code order} over the integer columns {@code keyColumns}), of which those
+     * {@code done} were handed out then. Their rows are stored; their changes pass (those below a chunk's
+     * high watermark are withheld before they get here, by the restored {@link SnapshotTail}). The others
+     * are read, and this snapshot's scope is their key ranges. Before any binlog change is handed through.
+     */
+    public synchronized void restore(String table, KeyOrder order, List<String> keyColumns, List<TableChunk> chunks,
+                                     boolean[] done) {
+        TableState state = new TableState(table);
+        state.order = order;
+        state.keyColumns = List.copyOf(keyColumns);
+        state.chunks = new ArrayList<>();
+        List<SnapshotScope.KeyRange> unread = new ArrayList<>();
+        for (int i = 0; i < chunks.size(); i++) {
+            Chunk c = new Chunk(state, chunks.get(i));
+            if (done[i]) {
+                c.phase = Phase.HANDED_OUT;
+                c.high = SourcePosition.ZERO;
+                c.early = List.of();
+            } else {
+                TableChunk b = chunks.get(i);
+                SnapshotScope.KeyRange last = unread.isEmpty() || done[i - 1] ? null : unread.remove(unread.size() - 1);
+                unread.add(new SnapshotScope.KeyRange(last != null ? last.lower()
+                        : b.lowerKey() == null ? null : List.of(b.lowerKey()), b.upperKey() == null ? null : List.of(b.upperKey())));
+            }
+            state.chunks.add(c);
+        }
+        if (unread.isEmpty()) {
+            return; // nothing left to read: only its tail, if any
+        }
+        state.scope = SnapshotScope.ranges(keyColumns, unread);
+        state.planned = true;
+        tables.put(table, state);
+        reading.add(table);
     }
 
     /** A chunk reader takes {@code chunk}: from now on its GTID set may be older than later ones. */
@@ -202,10 +256,34 @@ public final class SnapshotWindows {
         String statement = change.event.op() == ChangeEvent.Op.TRUNCATE ? "TRUNCATE TABLE" : change.event.ddl();
         String upper = statement.toUpperCase(java.util.Locale.ROOT);
         boolean unreadChunks = state.chunks.stream().anyMatch(c -> c.phase != Phase.HANDED_OUT);
-        if (unreadChunks && (change.event.op() == ChangeEvent.Op.TRUNCATE || upper.contains("RENAME")
-                || upper.stripLeading().startsWith("DROP"))) {
-            throw new IllegalStateException(state.table + " was truncated, dropped or renamed (" + statement.strip()
-                    + ") while the snapshot read it; the snapshot is taken again.");
+        boolean rename = upper.contains("RENAME");
+        boolean drop = upper.stripLeading().startsWith("DROP");
+        if (unreadChunks && (change.event.op() == ChangeEvent.Op.TRUNCATE || rename || drop)) {
+            if (change.at.compareTo(readsFrom) >= 0) {
+                // Rows read before it are stale and the sinks apply it at its position, above this snapshot's
+                // rows: a restart reads at a newer position (where this statement is below, as handled next).
+                throw new IllegalStateException(state.table + " was truncated, dropped or renamed (" + statement.strip()
+                        + ") while the snapshot read it; the snapshot is taken again.");
+            }
+            // Before every read of this run (a resumed snapshot meets what happened while it was down).
+            if (drop) {
+                forget(state.table); // the table is what the binlog says from here on: empty, maybe created again
+                return Decision.PASS;
+            }
+            if (rename && !resumed) {
+                throw new IllegalStateException(state.table + " was renamed (" + statement.strip() + ") as the snapshot "
+                        + "began; the snapshot is taken again.");
+            }
+            if (rename) {
+                // Rows stored before the restart now belong to the new name, which this run does not read, and a
+                // restart would resume from the same checkpoint and meet this again. (A table renamed away while
+                // the pipeline was down, with no table given its name, makes the restart start over instead.)
+                throw new org.apache.flink.runtime.execution.SuppressRestartsException(new IllegalStateException(
+                        state.table + " was renamed (" + statement.strip() + ") while the pipeline was down in the middle "
+                        + "of its snapshot, and a table has its name again, so the snapshot cannot resume. Start the "
+                        + "pipeline afresh (remove its checkpoints) to take the snapshot again."));
+            }
+            // TRUNCATE: the sinks hide every older version (chunks done before the restart too); the reads follow it.
         }
         for (Chunk c : state.chunks) {
             switch (c.phase) {
@@ -246,7 +324,7 @@ public final class SnapshotWindows {
             if (c.phase != Phase.READ) {
                 break; // read again: the changes wait for the next read
             }
-            if (change.event.op() == ChangeEvent.Op.DDL) {
+            if (change.event.op() == ChangeEvent.Op.DDL || change.event.op() == ChangeEvent.Op.TRUNCATE) {
                 if (!c.low.contains(change.gtid)) {
                     readAgain(state, c);
                 }
@@ -388,8 +466,15 @@ public final class SnapshotWindows {
             Chunk c = it.next();
             if (c.quiet || (cursor != null && cursor.compareTo(c.high) >= 0)) {
                 it.remove();
+                if (!c.table.begun) {
+                    // Before the table's first row, and for a table read empty instead of any (InterruptedSnapshotIT).
+                    c.table.begun = true;
+                    String name = c.table.table;
+                    out.add(ChangeEvent.snapshotBegin(name.substring(0, name.indexOf('.')),
+                            name.substring(name.indexOf('.') + 1), snapshotPosition, System.currentTimeMillis(),
+                            c.table.scope));
+                }
                 out.addAll(c.rows != null ? c.rows.values() : c.plain);
-                c.table.rowsOut += size(c);
                 waitingRows -= size(c);
                 c.rows = null;
                 c.plain = null;
@@ -397,12 +482,6 @@ public final class SnapshotWindows {
                 c.early = List.of();
                 c.phase = Phase.HANDED_OUT;
                 if (c.table.handedOut()) {
-                    if (c.table.rowsOut == 0) {
-                        // Rows an abandoned snapshot stored may be gone from MySQL since (InterruptedSnapshotIT).
-                        String name = c.table.table;
-                        out.add(ChangeEvent.emptiedBefore(name.substring(0, name.indexOf('.')),
-                                name.substring(name.indexOf('.') + 1), snapshotPosition, System.currentTimeMillis()));
-                    }
                     SourcePosition highest = c.table.chunks.stream().map(x -> x.high).max(SourcePosition::compareTo)
                             .orElseThrow();
                     closing.put(c.table, highest);
@@ -458,28 +537,57 @@ public final class SnapshotWindows {
         return tables.isEmpty();
     }
 
+    /** What a checkpoint keeps of a running snapshot ({@link #checkpoint}). */
+    public record Kept(List<BinlogSplit.PendingChunk> tail, List<BinlogSplit.UnfinishedTable> unfinished) {}
+
     /**
-     * Once every chunk is handed out: the chunks whose high watermark {@code cursor} has not reached,
-     * which a checkpoint keeps so a restart from its binlog offset still withholds their changes below
-     * it ({@link SnapshotTail}). Null while any chunk is still to be read or handed out: those live only
+     * What a checkpoint keeps so that a restart from its binlog offset continues this snapshot: the chunks
+     * handed out whose high watermark {@code cursor} has not reached (their changes below it are in the rows:
+     * withheld after the restart, {@link SnapshotTail}), and the tables not all handed out, each with its
+     * chunks and which are done when its key is made of integers (the restart reads only the others; a chunk
+     * each, so that the restart can say how many it skips: a billion rows in chunks of 50,000 are 20,000), else
+     * to be read whole. Null while chunks are unread and {@code resumable} is false: the snapshot lives only
      * here, and a checkpoint then says "new pipeline".
      */
-    public synchronized List<io.tributary.cdc.source.split.BinlogSplit.PendingChunk> tail(SourcePosition cursor) {
-        if (!allHandedOut()) {
+    public synchronized Kept checkpoint(SourcePosition cursor, boolean resumable) {
+        if (!allHandedOut() && !resumable) {
             return null;
         }
-        List<io.tributary.cdc.source.split.BinlogSplit.PendingChunk> out = new ArrayList<>();
+        List<BinlogSplit.PendingChunk> tail = new ArrayList<>();
+        List<BinlogSplit.UnfinishedTable> unfinished = new ArrayList<>();
         for (TableState state : tables.values()) {
             List<String> kinds = state.order == null ? List.of() : state.order.kindNames();
             for (Chunk c : state.chunks) {
-                if (cursor == null || cursor.compareTo(c.high) < 0) {
-                    out.add(new io.tributary.cdc.source.split.BinlogSplit.PendingChunk(state.table, kinds,
+                // A chunk done before a restart (high watermark ZERO) has its tail in the restored SnapshotTail.
+                if (c.phase == Phase.HANDED_OUT && !c.high.equals(SourcePosition.ZERO)
+                        && (cursor == null || cursor.compareTo(c.high) < 0)) {
+                    tail.add(new BinlogSplit.PendingChunk(state.table, kinds,
                             c.bounds.lowerKey() == null ? null : List.of(c.bounds.lowerKey()),
                             c.bounds.upperKey() == null ? null : List.of(c.bounds.upperKey()), c.high));
                 }
             }
+            if (!state.handedOut()) {
+                unfinished.add(unfinished(state, kinds));
+            }
         }
-        return out;
+        return new Kept(tail, unfinished);
+    }
+
+    /** A table not all handed out, as a restart continues it: by its chunks when they mean the same in ClickHouse. */
+    private static BinlogSplit.UnfinishedTable unfinished(TableState state, List<String> kinds) {
+        boolean someDone = state.chunks.stream().anyMatch(c -> c.phase == Phase.HANDED_OUT);
+        if (!state.planned || state.keyless || state.order == null || !state.order.allIntegers() || !someDone) {
+            return BinlogSplit.UnfinishedTable.whole(state.table);
+        }
+        List<BinlogSplit.RestoredChunk> chunks = new ArrayList<>();
+        for (Chunk c : state.chunks) {
+            boolean done = c.phase == Phase.HANDED_OUT;
+            List<String> lower = c.bounds.lowerKey() == null ? null : List.of(c.bounds.lowerKey());
+            List<String> upper = c.bounds.upperKey() == null ? null : List.of(c.bounds.upperKey());
+            chunks.add(new BinlogSplit.RestoredChunk(lower, upper, done));
+        }
+        return new BinlogSplit.UnfinishedTable(state.table, state.keyColumns != null ? state.keyColumns
+                : state.order.columns(), kinds, chunks);
     }
 
     /** Whether every chunk of every table was handed out (the readers have nothing left to do). */

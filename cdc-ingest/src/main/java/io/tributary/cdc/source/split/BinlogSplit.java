@@ -15,11 +15,15 @@ import org.apache.flink.api.connector.source.SourceSplit;
  * in force there ({@link SourcePosition#withEpoch}): a switch to another server raises it. And,
  * when a lock-free snapshot has just handed out its last chunk, the chunks whose high watermark the
  * binlog had not reached yet ({@code snapshotTail}): their changes below it are in the rows handed
- * out already, so a restart from the offset withholds them instead of applying them twice.
+ * out already, so a restart from the offset withholds them instead of applying them twice. And,
+ * while a lock-free snapshot still has chunks to read, the tables it has not finished
+ * ({@code unfinishedSnapshot}): a restart reads only those again, and of a table keyed by integers only
+ * the chunks it had not handed out (the snapshot resumes instead of starting over).
  */
 public record BinlogSplit(String offsetKey, String offsetValue, List<String> schemaHistory,
                           Map<String, Resync> resyncs, String serverUuid, int epoch,
-                          List<PendingChunk> snapshotTail) implements SourceSplit {
+                          List<PendingChunk> snapshotTail, List<UnfinishedTable> unfinishedSnapshot)
+        implements SourceSplit {
     public static final String ID = "binlog";
 
     /** A resync of one table, answering the request made at {@code requestedAtMs}, read at {@code position}. */
@@ -45,21 +49,58 @@ public record BinlogSplit(String offsetKey, String offsetValue, List<String> sch
         }
     }
 
+    /**
+     * A table a lock-free snapshot had not finished: with no chunks it is read again whole; else its key
+     * ({@code keyColumns}, all integers, ordered by {@code keyKinds}) is cut into {@code chunks}, in key
+     * order and covering every key, of which those {@code done} were handed out (their rows are stored)
+     * and the others are read again.
+     */
+    public record UnfinishedTable(String table, List<String> keyColumns, List<String> keyKinds,
+                                  List<RestoredChunk> chunks) {
+        public UnfinishedTable {
+            java.util.Objects.requireNonNull(table, "table");
+            keyColumns = List.copyOf(keyColumns);
+            keyKinds = List.copyOf(keyKinds);
+            chunks = List.copyOf(chunks);
+            if (!chunks.isEmpty() && (keyColumns.isEmpty() || keyColumns.size() != keyKinds.size())) {
+                throw new IllegalArgumentException(table + ": chunks need the key's columns and kinds");
+            }
+        }
+
+        public static UnfinishedTable whole(String table) {
+            return new UnfinishedTable(table, List.of(), List.of(), List.of());
+        }
+
+        public boolean isWhole() {
+            return chunks.isEmpty();
+        }
+    }
+
+    /** A chunk of an {@link UnfinishedTable}: keys in {@code (lowerKey, upperKey]}, a null bound open. */
+    public record RestoredChunk(List<String> lowerKey, List<String> upperKey, boolean done) {
+        public RestoredChunk {
+            lowerKey = lowerKey == null ? null : List.copyOf(lowerKey);
+            upperKey = upperKey == null ? null : List.copyOf(upperKey);
+        }
+    }
+
     public BinlogSplit(String offsetKey, String offsetValue, List<String> schemaHistory) {
-        this(offsetKey, offsetValue, schemaHistory, Map.of(), null, 0, List.of());
+        this(offsetKey, offsetValue, schemaHistory, Map.of(), null, 0, List.of(), List.of());
     }
 
     public BinlogSplit(String offsetKey, String offsetValue, List<String> schemaHistory,
                        Map<String, Resync> resyncs, String serverUuid, int epoch) {
-        this(offsetKey, offsetValue, schemaHistory, resyncs, serverUuid, epoch, List.of());
+        this(offsetKey, offsetValue, schemaHistory, resyncs, serverUuid, epoch, List.of(), List.of());
     }
 
     public BinlogSplit {
         schemaHistory = List.copyOf(schemaHistory);
         resyncs = Map.copyOf(resyncs);
         snapshotTail = List.copyOf(snapshotTail);
-        if (offsetValue == null && !snapshotTail.isEmpty()) {
-            throw new IllegalArgumentException("a snapshot tail needs the binlog offset it continues from");
+        unfinishedSnapshot = List.copyOf(unfinishedSnapshot);
+        if (offsetValue == null && (!snapshotTail.isEmpty() || !unfinishedSnapshot.isEmpty())) {
+            throw new IllegalArgumentException("a snapshot tail or unfinished snapshot needs the binlog offset it "
+                    + "continues from");
         }
         if ((offsetKey == null) != (offsetValue == null)) {
             throw new IllegalArgumentException("offset key and value must both be set or both be absent");
@@ -69,7 +110,7 @@ public record BinlogSplit(String offsetKey, String offsetValue, List<String> sch
 
     /** Before the first snapshot; its versions start in {@code epoch} (above what ClickHouse already holds). */
     public static BinlogSplit initial(int epoch) {
-        return new BinlogSplit(null, null, List.of(), Map.of(), null, epoch, List.of());
+        return new BinlogSplit(null, null, List.of(), Map.of(), null, epoch, List.of(), List.of());
     }
 
     @Override

@@ -18,9 +18,10 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
     public static final BinlogSplitSerializer INSTANCE = new BinlogSplitSerializer();
     /**
      * 1: offset and schema history; 2: also the tables resynced online; 3: also the server and epoch;
-     * 4: also the snapshot's tail (chunks handed out before the binlog reached their high watermark).
+     * 4: also the snapshot's tail (chunks handed out before the binlog reached their high watermark);
+     * 5: also the tables an unfinished snapshot has still to read, with their chunks.
      */
-    static final int VERSION = 4;
+    static final int VERSION = 5;
 
     @Override
     public int getVersion() {
@@ -61,6 +62,18 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
             out.writeLong(chunk.high().high());
             out.writeLong(chunk.high().low());
         }
+        out.writeInt(split.unfinishedSnapshot().size());
+        for (BinlogSplit.UnfinishedTable table : split.unfinishedSnapshot()) {
+            writeString(out, table.table());
+            writeStrings(out, table.keyColumns());
+            writeStrings(out, table.keyKinds());
+            out.writeInt(table.chunks().size());
+            for (BinlogSplit.RestoredChunk chunk : table.chunks()) {
+                writeStrings(out, chunk.lowerKey());
+                writeStrings(out, chunk.upperKey());
+                out.writeBoolean(chunk.done());
+            }
+        }
     }
 
     @Override
@@ -100,7 +113,20 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
             tail.add(new BinlogSplit.PendingChunk(table, kinds, lower, upper,
                     new SourcePosition(in.readLong(), in.readLong())));
         }
-        return new BinlogSplit(key, value, history, resyncs, serverUuid, epoch, tail);
+        int u = version >= 5 ? in.readInt() : 0;
+        List<BinlogSplit.UnfinishedTable> unfinished = new ArrayList<>(u);
+        for (int i = 0; i < u; i++) {
+            String table = readString(in);
+            List<String> columns = readStrings(in);
+            List<String> kinds = readStrings(in);
+            int c = in.readInt();
+            List<BinlogSplit.RestoredChunk> chunks = new ArrayList<>(c);
+            for (int j = 0; j < c; j++) {
+                chunks.add(new BinlogSplit.RestoredChunk(readStrings(in), readStrings(in), in.readBoolean()));
+            }
+            unfinished.add(new BinlogSplit.UnfinishedTable(table, columns, kinds, chunks));
+        }
+        return new BinlogSplit(key, value, history, resyncs, serverUuid, epoch, tail, unfinished);
     }
 
     /** A list of strings, or -1 for null. */

@@ -40,12 +40,30 @@ class BinlogSplitSerializerTest {
                         SourcePosition.snapshot("binlog.000008", 4)),
                 new BinlogSplit.PendingChunk("shop.notes", List.of(), null, null, SourcePosition.snapshot("binlog.000008", 9)));
         BinlogSplit split = new BinlogSplit("k", "v", List.of("h"), Map.of(), "4b0e6c3a-e762-11f1-8a18-02fc00000001", 2,
-                tail);
+                tail, List.of());
         BinlogSplitSerializer s = BinlogSplitSerializer.INSTANCE;
         BinlogSplit back = s.deserialize(s.getVersion(), s.serialize(split));
         assertThat(back).isEqualTo(split);
         assertThat(back.snapshotTail().get(0).lowerKey()).isNull();
         assertThat(back.snapshotTail().get(1).upperKey()).isNull();
+    }
+
+    @Test
+    void roundTripsAnUnfinishedSnapshot() throws Exception {
+        List<BinlogSplit.UnfinishedTable> unfinished = List.of(
+                new BinlogSplit.UnfinishedTable("shop.orders", List.of("id"), List.of("INTEGER"), List.of(
+                        new BinlogSplit.RestoredChunk(null, List.of("1000"), true),
+                        new BinlogSplit.RestoredChunk(List.of("1000"), List.of("2000"), false),
+                        new BinlogSplit.RestoredChunk(List.of("2000"), null, true))),
+                BinlogSplit.UnfinishedTable.whole("shop.notes ✨"));
+        BinlogSplit split = new BinlogSplit("k", "v", List.of("h"), Map.of(), null, 0, List.of(
+                new BinlogSplit.PendingChunk("shop.orders", List.of("INTEGER"), List.of("2000"), null,
+                        SourcePosition.snapshot("binlog.000008", 4))), unfinished);
+        BinlogSplitSerializer s = BinlogSplitSerializer.INSTANCE;
+        BinlogSplit back = s.deserialize(s.getVersion(), s.serialize(split));
+        assertThat(back).isEqualTo(split);
+        assertThat(back.unfinishedSnapshot().get(1).isWhole()).isTrue();
+        assertThat(back.unfinishedSnapshot().get(0).chunks().get(1).done()).isFalse();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.tributary.sink.clickhouse.sink.writer;
 
 import io.tributary.cdc.event.ChangeEvent;
 import io.tributary.cdc.event.ColumnSchema;
+import io.tributary.cdc.event.SnapshotScope;
 import io.tributary.cdc.event.SourcePosition;
 import io.tributary.cdc.event.TableSchema;
 import io.tributary.sink.clickhouse.client.ClickHouseHttp;
@@ -37,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * is identified by (version, sign, key hash). The first streamed change of a table after a start
  * loads the identities stored at or after its version, and replayed rows found there are skipped.
  * A retried insert carries the same deduplication token, so ClickHouse drops it if the first try
- * landed. A snapshot (started again after a crash) first removes changelog rows at or before its
- * position and rebuilds the views.
+ * landed. A snapshot's begin (a snapshot started again after a crash, or resumed) first removes the
+ * changelog rows at or before its position in its scope and rebuilds the views.
  */
 public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(ChangelogWriter.class);
@@ -50,7 +51,6 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
     private final List<ViewDefinition> views;
     private final ViewInstaller installer;
     private final Map<String, Changelog> logs = new LinkedHashMap<>();
-    private final Set<String> resetForSnapshot = new HashSet<>();
     private int bufferedRows;
     private RuntimeException timerFailure;
 
@@ -95,7 +95,13 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
             case TRUNCATE -> {
                 TableNames names = names(event.database(), event.table());
                 flush(logs.get(event.qualifiedTable()));
-                removeBefore(names, event.table(), event.position(), false);
+                removeBefore(names, event.table(), event.position(), false, SnapshotScope.whole());
+            }
+            case SNAPSHOT_BEGIN -> {
+                // Changes at the snapshot's position too: an attempt started again at the same position stored them.
+                TableNames names = names(event.database(), event.table());
+                flush(logs.get(event.qualifiedTable()));
+                removeBefore(names, event.table(), event.position(), true, event.scope());
             }
             default -> append(event);
         }
@@ -104,17 +110,14 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
     private void append(ChangeEvent event) {
         Changelog log = logFor(event);
         SourcePosition position = event.position();
-        if (event.op() == ChangeEvent.Op.SNAPSHOT) {
-            if (resetForSnapshot.add(event.qualifiedTable() + "@" + position)) {
-                flush(log);
-                removeBefore(log.names, event.table(), position, true);
-            }
-        } else if (log.stored == null) {
+        // A snapshot's rows are never replays: the begin before them removed what an earlier attempt stored.
+        boolean binlogChange = event.op() != ChangeEvent.Op.SNAPSHOT;
+        if (binlogChange && log.stored == null) {
             flush(log);
             log.stored = storedIdentities(log.names, position);
             log.storedUpTo = log.stored.stream().map(id -> SourcePosition.fromVersionString(id.substring(0, id.indexOf('\t'))))
                     .max(SourcePosition::compareTo).orElse(position);
-        } else if (!log.stored.isEmpty() && position.compareTo(log.storedUpTo) > 0) {
+        } else if (binlogChange && !log.stored.isEmpty() && position.compareTo(log.storedUpTo) > 0) {
             log.stored = Set.of(); // past everything stored before the start: no replay left to skip
         }
         long key = KeyHash.of(event.key());
@@ -137,7 +140,8 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
             if (action instanceof DdlStatements.DropTable drop) {
                 String database = drop.table().substring(0, drop.table().indexOf('.'));
                 flush(logs.remove(drop.table()));
-                removeBefore(names(database, tableOf(drop.table())), tableOf(drop.table()), event.position(), false);
+                removeBefore(names(database, tableOf(drop.table())), tableOf(drop.table()), event.position(), false,
+                        SnapshotScope.whole());
             } else if (action instanceof DdlStatements.RenameTable rename) {
                 flush(logs.remove(rename.from()));
                 renamed(rename);
@@ -265,11 +269,13 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
     }
 
     /**
-     * Removes changelog rows older than {@code position} (snapshot: at it too) and sums the views
-     * again. Idempotent, so a replayed TRUNCATE or snapshot start changes nothing more.
+     * Removes changelog rows in {@code scope} older than {@code position} (snapshot: at it too) and sums
+     * the views again. Idempotent, so a replayed TRUNCATE or snapshot begin changes nothing more.
      */
-    private void removeBefore(TableNames names, String table, SourcePosition position, boolean inclusive) {
-        String condition = " WHERE `_version` " + (inclusive ? "<= " : "< ") + position.toVersionString();
+    private void removeBefore(TableNames names, String table, SourcePosition position, boolean inclusive,
+                              SnapshotScope scope) {
+        String condition = " WHERE `_version` " + (inclusive ? "<= " : "< ") + position.toVersionString()
+                + " AND (" + scope.condition(TableNames::quote) + ")";
         retrier.run("removing changes of " + names.table() + " before " + position, () -> {
             if (!"1".equals(client.query("EXISTS TABLE " + names.changes()).trim())) {
                 return;
@@ -278,8 +284,8 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
             if ("0".equals(count)) {
                 return;
             }
-            LOG.info("{} at {}: removing {} changes of {} and summing its views again",
-                    inclusive ? "Snapshot" : "TRUNCATE/DROP", position, count, names.table());
+            LOG.info("{} at {}: removing {} changes of {} ({}) and summing its views again",
+                    inclusive ? "Snapshot" : "TRUNCATE/DROP", position, count, names.table(), scope);
             client.query("ALTER TABLE " + names.changes() + " DELETE" + condition + " SETTINGS mutations_sync = 2");
             viewsOf(table).forEach(v -> installer.rebuild(v, names.database()));
         });

@@ -39,7 +39,6 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
     private final Retrier retrier;
     private final Map<String, TableBuffer> buffers = new LinkedHashMap<>();
     private final Map<String, TableSchema> appliedSchemas = new HashMap<>();
-    private final Set<String> sweptSnapshots = new HashSet<>();
     private final Map<String, Long> lastFlushAt = new HashMap<>();
     private final DdlApplier ddl;
     private final KeyTransitions keyTransitions;
@@ -89,6 +88,10 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
             applyDdl(event);
             return;
         }
+        if (event.op() == ChangeEvent.Op.SNAPSHOT_BEGIN) {
+            sweepEarlierVersions(event);
+            return;
+        }
         TableBuffer buffer = buffers.get(table);
         if (buffer != null && !buffer.schema.equals(event.schema())) {
             flushTable(buffer);
@@ -100,9 +103,6 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
                     table, event.schema());
             applySchema(buffer, event.position());
             buffers.put(table, buffer);
-        }
-        if (event.op() == ChangeEvent.Op.SNAPSHOT) {
-            sweepEarlierSnapshot(buffer, event.position());
         }
         buffer.append(event);
         if (++bufferedRows >= config.batchSize()) {
@@ -186,28 +186,30 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
     }
 
     /**
-     * A snapshot that starts again (the pipeline stopped before the first one completed) reads at
-     * a newer position; rows of the abandoned attempt may have been deleted since, so every
-     * version older than the new snapshot goes. Only older versions: safe with parallel writers.
+     * A snapshot of a table begins (a first one, one started again after the pipeline stopped before the
+     * last completed, a resync, the unfinished chunks of a resumed one): rows an earlier attempt stored in
+     * the snapshot's scope may have been deleted in MySQL since, so every version there older than the
+     * snapshot goes. Only older versions: safe with parallel writers, which store the snapshot's rows at
+     * its position and later changes above it. Outside the scope (chunks a resumed snapshot completed
+     * before the restart) nothing is touched. Idempotent, so a replayed begin changes nothing more.
      */
-    private void sweepEarlierSnapshot(TableBuffer buffer, SourcePosition snapshotPosition) {
-        // Every snapshot row of a table asks: the buffer answers the repeats without building the marker.
-        if (snapshotPosition.equals(buffer.sweptSnapshot)) {
-            return;
+    private void sweepEarlierVersions(ChangeEvent begin) {
+        TableBuffer buffer = buffers.get(begin.qualifiedTable());
+        if (buffer != null) {
+            flushTable(buffer);
         }
-        buffer.sweptSnapshot = snapshotPosition;
-        String marker = buffer.mysqlTable + "@" + snapshotPosition;
-        if (!sweptSnapshots.add(marker)) {
-            return;
-        }
-        String older = " WHERE `_version` < " + snapshotPosition.toVersionString();
-        retrier.run("removing versions older than the snapshot of " + buffer.mysqlTable, () -> {
-            String count = client.query("SELECT count() FROM " + buffer.names.versions() + older).trim();
+        TableNames names = new TableNames(config.targetDatabase(begin.database()), begin.table());
+        String older = " WHERE `_version` < " + begin.position().toVersionString() + " AND ("
+                + begin.scope().condition(TableNames::quote) + ")";
+        retrier.run("removing versions older than the snapshot of " + begin.qualifiedTable(), () -> {
+            if (!"1".equals(client.query("EXISTS TABLE " + names.versions()).trim())) {
+                return; // nothing stored yet, or a table without a key (its changelog is swept there)
+            }
+            String count = client.query("SELECT count() FROM " + names.versions() + older).trim();
             if (!"0".equals(count)) {
-                LOG.info("Snapshot of {} restarted at {}: removing {} older versions", buffer.mysqlTable,
-                        snapshotPosition, count);
-                client.query("ALTER TABLE " + buffer.names.versions() + " DELETE" + older
-                        + " SETTINGS mutations_sync = 2");
+                LOG.info("Snapshot of {} ({}) at {}: removing {} older versions", begin.qualifiedTable(),
+                        begin.scope(), begin.position(), count);
+                client.query("ALTER TABLE " + names.versions() + " DELETE" + older + " SETTINGS mutations_sync = 2");
             }
         });
     }
@@ -291,7 +293,6 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         SourcePosition firstPosition;
         SourcePosition lastPosition;
         long lastSourceTs;
-        SourcePosition sweptSnapshot;
         // Consecutive rows mostly share their version (a snapshot) and their millisecond: formatted once.
         private SourcePosition versionOf;
         private String versionText;

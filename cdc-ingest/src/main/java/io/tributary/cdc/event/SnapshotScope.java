@@ -1,0 +1,117 @@
+package io.tributary.cdc.event;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * What a snapshot of one table reads: the whole table, or only primary-key ranges {@code (lower, upper]}
+ * of a key made of integer columns (a snapshot resumed after a restart reads again only the chunks it
+ * had not completed; the rows of the others are stored and stay). The sinks remove what an earlier
+ * attempt stored inside the scope, and only there ({@link ChangeEvent#snapshotBegin}).
+ *
+ * <p>Bounds are canonical integer text; a null bound is open. Integer keys only, because ClickHouse
+ * must select the same rows as MySQL's range: for numbers both orders agree, for text under a
+ * collation they do not.
+ */
+public record SnapshotScope(List<String> keyColumns, List<KeyRange> ranges) {
+    private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,20}");
+    private static final SnapshotScope WHOLE = new SnapshotScope(List.of(), List.of());
+
+    /** The keys {@code k} with {@code lower < k <= upper} (tuple order over the key columns). */
+    public record KeyRange(List<String> lower, List<String> upper) {
+        public KeyRange {
+            lower = lower == null ? null : List.copyOf(lower);
+            upper = upper == null ? null : List.copyOf(upper);
+        }
+    }
+
+    public SnapshotScope {
+        keyColumns = List.copyOf(keyColumns);
+        ranges = List.copyOf(ranges);
+        if (keyColumns.isEmpty() != ranges.isEmpty()) {
+            throw new IllegalArgumentException("a scope of key ranges needs its key columns and at least one range");
+        }
+        for (KeyRange r : ranges) {
+            for (List<String> bound : java.util.Arrays.asList(r.lower(), r.upper())) {
+                if (bound == null) {
+                    continue;
+                }
+                if (bound.size() != keyColumns.size()) {
+                    throw new IllegalArgumentException("a bound of " + bound.size() + " values for the key "
+                            + keyColumns);
+                }
+                for (String v : bound) {
+                    if (v == null || !INTEGER.matcher(v).matches()) {
+                        throw new IllegalArgumentException("a key range bound must be an integer, got '" + v + "'");
+                    }
+                }
+            }
+        }
+    }
+
+    public static SnapshotScope whole() {
+        return WHOLE;
+    }
+
+    public static SnapshotScope ranges(List<String> keyColumns, List<KeyRange> ranges) {
+        Objects.requireNonNull(keyColumns, "keyColumns");
+        if (ranges.isEmpty()) {
+            throw new IllegalArgumentException("a scope of key ranges needs at least one range");
+        }
+        return new SnapshotScope(keyColumns, ranges);
+    }
+
+    public boolean isWhole() {
+        return ranges.isEmpty();
+    }
+
+    /**
+     * The scope as a ClickHouse condition over the key columns ({@code quote} quotes an identifier),
+     * or {@code "1"} for the whole table. Bounds are integers (checked when the scope was built), so
+     * they are written as literals: an integer literal cannot change the statement's meaning.
+     */
+    public String condition(UnaryOperator<String> quote) {
+        if (isWhole()) {
+            return "1";
+        }
+        String key = keyColumns.size() == 1 ? quote.apply(keyColumns.get(0))
+                : "(" + String.join(", ", keyColumns.stream().map(quote).toList()) + ")";
+        StringBuilder sql = new StringBuilder();
+        for (KeyRange r : ranges) {
+            if (!sql.isEmpty()) {
+                sql.append(" OR ");
+            }
+            sql.append('(');
+            if (r.lower() != null) {
+                sql.append(key).append(" > ").append(literal(r.lower()));
+            }
+            if (r.upper() != null) {
+                sql.append(r.lower() != null ? " AND " : "").append(key).append(" <= ").append(literal(r.upper()));
+            }
+            if (r.lower() == null && r.upper() == null) {
+                sql.append('1');
+            }
+            sql.append(')');
+        }
+        return sql.toString();
+    }
+
+    private static String literal(List<String> bound) {
+        return bound.size() == 1 ? bound.get(0) : "(" + String.join(", ", bound) + ")";
+    }
+
+    @Override
+    public String toString() {
+        if (isWhole()) {
+            return "whole table";
+        }
+        StringBuilder s = new StringBuilder(keyColumns.toString()).append(" in ");
+        for (KeyRange r : ranges) {
+            s.append('(').append(r.lower() == null ? "-inf" : String.join(",", r.lower())).append(", ")
+                    .append(r.upper() == null ? "+inf" : String.join(",", r.upper())).append(']');
+        }
+        return s.toString();
+    }
+}

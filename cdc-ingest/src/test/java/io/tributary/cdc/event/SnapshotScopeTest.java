@@ -1,0 +1,52 @@
+package io.tributary.cdc.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SnapshotScopeTest {
+    private static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    @Test
+    void theWholeTableIsEveryRow() {
+        assertThat(SnapshotScope.whole().isWhole()).isTrue();
+        assertThat(SnapshotScope.whole().condition(SnapshotScopeTest::quote)).isEqualTo("1");
+    }
+
+    @Test
+    void rangesOfOneKeyColumnAreHalfOpenIntervals() {
+        SnapshotScope scope = SnapshotScope.ranges(List.of("id"), List.of(
+                new SnapshotScope.KeyRange(null, List.of("100")),
+                new SnapshotScope.KeyRange(List.of("200"), List.of("300")),
+                new SnapshotScope.KeyRange(List.of("18446744073709551614"), null)));
+        assertThat(scope.condition(SnapshotScopeTest::quote)).isEqualTo(
+                "(`id` <= 100) OR (`id` > 200 AND `id` <= 300) OR (`id` > 18446744073709551614)");
+    }
+
+    @Test
+    void aCompositeKeyIsComparedAsATuple() {
+        SnapshotScope scope = SnapshotScope.ranges(List.of("a", "b`"), List.of(
+                new SnapshotScope.KeyRange(List.of("1", "-5"), List.of("2", "0"))));
+        assertThat(scope.condition(SnapshotScopeTest::quote))
+                .isEqualTo("((`a`, `b```) > (1, -5) AND (`a`, `b```) <= (2, 0))");
+    }
+
+    @Test
+    void boundsMustBeIntegersOfTheKeysWidth() {
+        assertThatThrownBy(() -> SnapshotScope.ranges(List.of("id"),
+                List.of(new SnapshotScope.KeyRange(null, List.of("1) OR (1")))))
+                .hasMessageContaining("must be an integer, got '1) OR (1'");
+        assertThatThrownBy(() -> SnapshotScope.ranges(List.of("id"),
+                List.of(new SnapshotScope.KeyRange(null, List.of("1.5")))))
+                .hasMessageContaining("must be an integer");
+        assertThatThrownBy(() -> SnapshotScope.ranges(List.of("a", "b"),
+                List.of(new SnapshotScope.KeyRange(null, List.of("1")))))
+                .hasMessageContaining("a bound of 1 values for the key [a, b]");
+        assertThatThrownBy(() -> SnapshotScope.ranges(List.of("id"), List.of()))
+                .hasMessageContaining("at least one range");
+    }
+}
