@@ -180,7 +180,8 @@ public final class DebeziumTables implements AutoCloseable {
     /**
      * Reads the structure of {@code tables} through {@code connection}, replaying what Debezium's
      * snapshot feeds its parser: the server's character sets and SQL mode, each database with its
-     * default collation, then each table's {@code SHOW CREATE TABLE}.
+     * default collation, then each table's {@code SHOW CREATE TABLE}. Read again, a table has the
+     * structure MySQL has now.
      */
     public void load(BinlogConnectorConnection connection, Collection<TableId> tables) throws SQLException {
         if (schema == null) {
@@ -212,6 +213,9 @@ public final class DebeziumTables implements AutoCloseable {
                 if (ddl[0] == null) {
                     throw new IllegalStateException("SHOW CREATE TABLE " + table + " returned nothing");
                 }
+                // Debezium's parser keeps a table it knows when it meets its CREATE TABLE again: a structure read
+                // again after an ALTER would be the old one (rows read in the new shape converted by the old).
+                parse(partition, offset, database, "DROP TABLE IF EXISTS " + connection.quotedTableIdString(table));
                 parse(partition, offset, database, ddl[0]);
                 Table parsed = schema.tableFor(table);
                 if (parsed == null) {

@@ -79,6 +79,8 @@ public final class MySqlSourceOptions {
     public static final ConfigOption<Long> SNAPSHOT_CHUNK_ROWS = ConfigOptions.key("source.mysql.snapshot.chunk-rows")
             .longType().defaultValue(50_000L)
             .withDescription("Rows per chunk of the snapshot. The chunked reader cuts tables whose primary key is made of "
-                    + "integer, DECIMAL, DATE, DATETIME, TIMESTAMP or binary columns; tables without a key or with a "
-                    + "character key are read in one chunk. The locking reader cuts only single integer keys.");
+                    + "integer, DECIMAL, DATE, DATETIME, TIMESTAMP, binary or character columns (character keys in "
+                    + "their collation's order); tables without a key are read in one chunk. After a restart, an "
+                    + "unfinished snapshot reads again only the chunks it had not completed of tables keyed by "
+                    + "integers. The locking reader cuts only single integer keys.");
 }

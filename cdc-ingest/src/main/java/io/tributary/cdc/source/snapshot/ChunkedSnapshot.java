@@ -351,7 +351,13 @@ public final class ChunkedSnapshot implements AutoCloseable {
                 LOG.info("{}: {} chunk(s) of about {} rows by {}", name, chunks.size(), config.snapshotChunkRows(),
                         order.columns());
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            assigner.planFailed();
+            if (e.getErrorCode() == 1146) {
+                throw gone(name, e);
+            }
+            throw e;
+        } catch (RuntimeException e) {
             assigner.planFailed();
             throw e;
         }
@@ -368,8 +374,8 @@ public final class ChunkedSnapshot implements AutoCloseable {
                 attempt = 0;
             } catch (SQLException e) {
                 if (e.getErrorCode() == 1146) {
-                    windows.forget(work.table()); // gone: its DROP or RENAME is in the binlog
-                    return ChunkResult.failed(work.chunk(), null);
+                    fail(gone(work.table(), e));
+                    return null;
                 }
                 if (attempt >= ATTEMPTS || closing) {
                     fail(new IllegalStateException("Reading " + work.chunk() + " failed " + attempt + " time(s): "
@@ -381,6 +387,17 @@ public final class ChunkedSnapshot implements AutoCloseable {
                 Thread.sleep(200L * attempt);
             }
         }
+    }
+
+    /**
+     * {@code table} is gone while the snapshot reads it: dropped, or renamed, and then its rows live on
+     * under a name this snapshot does not read. Forgetting it would leave the renamed table with only the
+     * chunks out so far; the snapshot is taken again instead (a resumed one starts over when a table it
+     * has still to read is gone).
+     */
+    private static IllegalStateException gone(String table, SQLException e) {
+        return new IllegalStateException(table + " no longer exists under that name (dropped or renamed while the "
+                + "snapshot read it: " + e.getMessage() + "); the snapshot is taken again.", e);
     }
 
     private void fail(Throwable e) {
