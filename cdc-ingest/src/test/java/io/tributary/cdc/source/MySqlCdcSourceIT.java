@@ -34,7 +34,7 @@ class MySqlCdcSourceIT {
         DataStream<ChangeEvent> events = env.fromSource(source, WatermarkStrategy.noWatermarks(), "mysql");
         List<ChangeEvent> seen = new ArrayList<>();
         try (CloseableIterator<ChangeEvent> it = events.executeAndCollect("source-it")) {
-            while (seen.size() < 16 + 2 + 603) {
+            while (seen.size() < 16 + 2 + 603 + 3) { // the rows, and each table's begin
                 seen.add(it.next());
             }
             try (var c = java.sql.DriverManager.getConnection(mysql.jdbcUrl("sakila"), mysql.admin().user(),
@@ -50,6 +50,13 @@ class MySqlCdcSourceIT {
         Map<String, Long> perTable = seen.stream().filter(e -> e.op() == ChangeEvent.Op.SNAPSHOT)
                 .collect(Collectors.groupingBy(ChangeEvent::table, Collectors.counting()));
         assertThat(perTable).containsEntry("category", 16L).containsEntry("staff", 2L).containsEntry("address", 603L);
+        for (String table : List.of("category", "staff", "address")) {
+            int begin = indexOf(seen, e -> e.table().equals(table) && e.op() == ChangeEvent.Op.SNAPSHOT_BEGIN);
+            int firstRow = indexOf(seen, e -> e.table().equals(table) && e.op() == ChangeEvent.Op.SNAPSHOT);
+            assertThat(begin).as("%s begins before its first row", table).isNotNegative().isLessThan(firstRow);
+            assertThat(seen.get(begin).scope().isWhole()).isTrue();
+            assertThat(seen.get(begin).position()).isEqualTo(seen.get(firstRow).position());
+        }
         ChangeEvent update = seen.get(seen.size() - 3);
         ChangeEvent delete = seen.get(seen.size() - 1);
         assertThat(update.op()).isEqualTo(ChangeEvent.Op.UPDATE);
@@ -58,7 +65,17 @@ class MySqlCdcSourceIT {
         assertThat(delete.value(0)).isEqualTo("100");
         assertThat(update.position().isAfter(seen.get(0).position())).isTrue();
         assertThat(delete.position().isAfter(update.position())).isTrue();
-        ChangeEvent firstCategory = seen.stream().filter(e -> e.table().equals("category")).findFirst().orElseThrow();
+        ChangeEvent firstCategory = seen.stream().filter(e -> e.table().equals("category")
+                && e.op() == ChangeEvent.Op.SNAPSHOT).findFirst().orElseThrow();
         assertThat(firstCategory.value(2)).isEqualTo("2006-02-15 04:46:27");
+    }
+
+    private static int indexOf(List<ChangeEvent> events, java.util.function.Predicate<ChangeEvent> what) {
+        for (int i = 0; i < events.size(); i++) {
+            if (what.test(events.get(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
