@@ -83,9 +83,13 @@ class InterruptedSnapshotIT {
         }
         Process second = PipelineTestSupport.startPipeline(config, env, dir.resolve("run2.log"));
         var conf = setup.conf();
+        String status;
         try {
             PipelineTestSupport.awaitEqual(conf, 240);
             assertThat(count(clickhouse, "SELECT count() FROM bulk.items WHERE id <= 5000")).isZero();
+            status = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + conf.get(TributaryConfig.API_PORT) + "/status"))
+                    .header("Authorization", "Bearer t").build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         } finally {
             second.destroy();
             second.waitFor(120, TimeUnit.SECONDS);
@@ -103,6 +107,8 @@ class InterruptedSnapshotIT {
         assertThat(skipped + again).isEqualTo(Integer.parseInt(cut.group(1)));
         assertThat(skipped).as("at least the chunks of the 120,000 rows a checkpoint held").isGreaterThanOrEqualTo(11);
         assertThat(again).isPositive();
+        assertThat(status).as("/status says what the resumed snapshot skipped")
+                .contains("\"chunks_skipped\":" + skipped).contains("\"scope\":\"[id] in (");
         // Rows of the completed chunks keep the first snapshot's version (the oldest of the two snapshot versions, the
         // two largest groups: each binlog change has a version of its own); the others were read again.
         String[] groups = PipelineTestSupport.clickhouse(clickhouse, "SELECT _version, count() AS c FROM "

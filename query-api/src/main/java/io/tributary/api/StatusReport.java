@@ -57,6 +57,33 @@ final class StatusReport {
 
     private record CountAt(java.math.BigInteger version, long flushedAt, long rows) {}
 
+    /**
+     * The newest snapshot of each table ({@code db.table} to position, scope, chunks skipped), from the
+     * sink's snapshots table; empty when it cannot be read (a pipeline from before it existed).
+     */
+    private Map<String, Map<String, Object>> lastSnapshots() {
+        Map<String, Map<String, Object>> out = new java.util.HashMap<>();
+        String answer;
+        try {
+            answer = clickhouse.query("SELECT database, table, argMax(position, version), argMax(scope, version), "
+                    + "argMax(chunks_skipped, version) FROM " + io.tributary.sink.clickhouse.schema.SnapshotsTable.qualifiedName(statusDatabase) + " "
+                    + "GROUP BY database, table FORMAT TSVRaw", Map.of("readonly", "1"));
+        } catch (RuntimeException e) {
+            return out;
+        }
+        for (String line : answer.split("\n")) {
+            String[] f = line.split("\t", -1);
+            if (f.length == 5) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("position", f[2]);
+                m.put("scope", f[3]);
+                m.put("chunks_skipped", Long.parseLong(f[4]));
+                out.put(f[0] + "." + f[1], m);
+            }
+        }
+        return out;
+    }
+
     private final java.util.concurrent.ConcurrentHashMap<String, CountAt> counts = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Parked tables and running resyncs, each also as a warning saying what to do. */
@@ -95,6 +122,7 @@ final class StatusReport {
         List<Object> tables = new ArrayList<>();
         long now = System.currentTimeMillis();
         SourceBinlog source = binlog.get();
+        Map<String, Map<String, Object>> snapshots = lastSnapshots();
         for (PipelineProgress.TableProgress t : snapshot.tables()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("database", t.database());
@@ -108,6 +136,10 @@ final class StatusReport {
             m.put("batch_rows", t.batchRows());
             m.put("insert_ms", t.insertMillis());
             m.put("events_per_s", t.eventsPerSecond());
+            Map<String, Object> last = snapshots.get(t.database() + "." + t.table());
+            if (last != null) {
+                m.put("last_snapshot", last); // a resumed one says how many chunks it did not read again
+            }
             try {
                 long rows = rows(t);
                 m.put("rows", rows);

@@ -135,6 +135,7 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
             writeBound(r.lower(), out);
             writeBound(r.upper(), out);
         }
+        out.writeInt(scope.chunksDone());
     }
 
     private static void writeBound(List<String> bound, DataOutputView out) throws IOException {
@@ -157,7 +158,7 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
         for (int i = 0; i < r; i++) {
             ranges.add(new SnapshotScope.KeyRange(readBound(in), readBound(in)));
         }
-        return new SnapshotScope(columns, ranges);
+        return new SnapshotScope(columns, ranges, in.readInt());
     }
 
     private static List<String> readBound(DataInputView in) throws IOException {

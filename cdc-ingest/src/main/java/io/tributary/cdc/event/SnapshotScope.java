@@ -11,13 +11,16 @@ import java.util.regex.Pattern;
  * had not completed; the rows of the others are stored and stay). The sinks remove what an earlier
  * attempt stored inside the scope, and only there ({@link ChangeEvent#snapshotBegin}).
  *
+ * <p>{@code chunksDone}: of a resumed snapshot, the chunks an earlier run completed outside the ranges (what
+ * {@code /status} reports as skipped); 0 for the whole table.
+ *
  * <p>Bounds are canonical integer text; a null bound is open. Integer keys only, because ClickHouse
  * must select the same rows as MySQL's range: for numbers both orders agree, for text under a
  * collation they do not.
  */
-public record SnapshotScope(List<String> keyColumns, List<KeyRange> ranges) {
+public record SnapshotScope(List<String> keyColumns, List<KeyRange> ranges, int chunksDone) {
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,20}");
-    private static final SnapshotScope WHOLE = new SnapshotScope(List.of(), List.of());
+    private static final SnapshotScope WHOLE = new SnapshotScope(List.of(), List.of(), 0);
 
     /** The keys {@code k} with {@code lower < k <= upper} (tuple order over the key columns). */
     public record KeyRange(List<String> lower, List<String> upper) {
@@ -32,6 +35,9 @@ public record SnapshotScope(List<String> keyColumns, List<KeyRange> ranges) {
         ranges = List.copyOf(ranges);
         if (keyColumns.isEmpty() != ranges.isEmpty()) {
             throw new IllegalArgumentException("a scope of key ranges needs its key columns and at least one range");
+        }
+        if (chunksDone < 0 || ranges.isEmpty() && chunksDone != 0) {
+            throw new IllegalArgumentException("chunks done outside a scope: " + chunksDone);
         }
         for (KeyRange r : ranges) {
             for (List<String> bound : java.util.Arrays.asList(r.lower(), r.upper())) {
@@ -55,12 +61,12 @@ public record SnapshotScope(List<String> keyColumns, List<KeyRange> ranges) {
         return WHOLE;
     }
 
-    public static SnapshotScope ranges(List<String> keyColumns, List<KeyRange> ranges) {
+    public static SnapshotScope ranges(List<String> keyColumns, List<KeyRange> ranges, int chunksDone) {
         Objects.requireNonNull(keyColumns, "keyColumns");
         if (ranges.isEmpty()) {
             throw new IllegalArgumentException("a scope of key ranges needs at least one range");
         }
-        return new SnapshotScope(keyColumns, ranges);
+        return new SnapshotScope(keyColumns, ranges, chunksDone);
     }
 
     public boolean isWhole() {
@@ -111,6 +117,9 @@ public record SnapshotScope(List<String> keyColumns, List<KeyRange> ranges) {
         for (KeyRange r : ranges) {
             s.append('(').append(r.lower() == null ? "-inf" : String.join(",", r.lower())).append(", ")
                     .append(r.upper() == null ? "+inf" : String.join(",", r.upper())).append(']');
+        }
+        if (chunksDone > 0) {
+            s.append(", ").append(chunksDone).append(" chunk(s) done before");
         }
         return s.toString();
     }

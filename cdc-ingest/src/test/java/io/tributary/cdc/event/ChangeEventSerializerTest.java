@@ -72,7 +72,7 @@ class ChangeEventSerializerTest {
                 SnapshotScope.ranges(List.of("a", "b`c"), List.of(
                         new SnapshotScope.KeyRange(null, List.of("10", "-3")),
                         new SnapshotScope.KeyRange(List.of("20", "0"), List.of("30", "18446744073709551615")),
-                        new SnapshotScope.KeyRange(List.of("40", "1"), null))));
+                        new SnapshotScope.KeyRange(List.of("40", "1"), null)), 7));
         for (ChangeEvent event : List.of(whole, ranges)) {
             DataOutputSerializer out = new DataOutputSerializer(64);
             ChangeEventSerializer.INSTANCE.serialize(event, out);

@@ -22,7 +22,7 @@ class SnapshotScopeTest {
         SnapshotScope scope = SnapshotScope.ranges(List.of("id"), List.of(
                 new SnapshotScope.KeyRange(null, List.of("100")),
                 new SnapshotScope.KeyRange(List.of("200"), List.of("300")),
-                new SnapshotScope.KeyRange(List.of("18446744073709551614"), null)));
+                new SnapshotScope.KeyRange(List.of("18446744073709551614"), null)), 3);
         assertThat(scope.condition(SnapshotScopeTest::quote)).isEqualTo(
                 "(`id` <= 100) OR (`id` > 200 AND `id` <= 300) OR (`id` > 18446744073709551614)");
     }
@@ -30,7 +30,7 @@ class SnapshotScopeTest {
     @Test
     void aCompositeKeyIsComparedAsATuple() {
         SnapshotScope scope = SnapshotScope.ranges(List.of("a", "b`"), List.of(
-                new SnapshotScope.KeyRange(List.of("1", "-5"), List.of("2", "0"))));
+                new SnapshotScope.KeyRange(List.of("1", "-5"), List.of("2", "0"))), 0);
         assertThat(scope.condition(SnapshotScopeTest::quote))
                 .isEqualTo("((`a`, `b```) > (1, -5) AND (`a`, `b```) <= (2, 0))");
     }
@@ -38,15 +38,16 @@ class SnapshotScopeTest {
     @Test
     void boundsMustBeIntegersOfTheKeysWidth() {
         assertThatThrownBy(() -> SnapshotScope.ranges(List.of("id"),
-                List.of(new SnapshotScope.KeyRange(null, List.of("1) OR (1")))))
+                List.of(new SnapshotScope.KeyRange(null, List.of("1) OR (1"))), 0))
                 .hasMessageContaining("must be an integer, got '1) OR (1'");
         assertThatThrownBy(() -> SnapshotScope.ranges(List.of("id"),
-                List.of(new SnapshotScope.KeyRange(null, List.of("1.5")))))
+                List.of(new SnapshotScope.KeyRange(null, List.of("1.5"))), 0))
                 .hasMessageContaining("must be an integer");
         assertThatThrownBy(() -> SnapshotScope.ranges(List.of("a", "b"),
-                List.of(new SnapshotScope.KeyRange(null, List.of("1")))))
+                List.of(new SnapshotScope.KeyRange(null, List.of("1"))), 0))
                 .hasMessageContaining("a bound of 1 values for the key [a, b]");
-        assertThatThrownBy(() -> SnapshotScope.ranges(List.of("id"), List.of()))
+        assertThatThrownBy(() -> SnapshotScope.ranges(List.of("id"), List.of(), 0))
                 .hasMessageContaining("at least one range");
+        assertThatThrownBy(() -> new SnapshotScope(List.of(), List.of(), 2)).hasMessageContaining("chunks done");
     }
 }

@@ -203,7 +203,8 @@ public final class SnapshotWindows {
         if (unread.isEmpty()) {
             return; // nothing left to read: only its tail, if any
         }
-        state.scope = SnapshotScope.ranges(keyColumns, unread);
+        state.scope = SnapshotScope.ranges(keyColumns, unread, (int) state.chunks.stream()
+                .filter(c -> c.phase == Phase.HANDED_OUT).count());
         state.planned = true;
         tables.put(table, state);
         reading.add(table);

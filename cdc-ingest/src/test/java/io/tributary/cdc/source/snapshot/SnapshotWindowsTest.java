@@ -225,7 +225,7 @@ class SnapshotWindowsTest {
         w.start(fourChunks().get(1));
         w.read(new ChunkResult(fourChunks().get(1), List.of(row("15", "old")), upTo(10), upTo(10), at(300), false, null));
         assertThat(texts(w.handOut(at(300))))
-                .containsExactly("BEGIN d.t [id] in (10, 30]", "SNAPSHOT [15, new]");
+                .containsExactly("BEGIN d.t [id] in (10, 30], 2 chunk(s) done before", "SNAPSHOT [15, new]");
         w.start(fourChunks().get(2));
         w.read(new ChunkResult(fourChunks().get(2), List.of(), upTo(13), upTo(13), at(310), true, null));
         assertThat(w.handOut(at(310))).isEmpty();

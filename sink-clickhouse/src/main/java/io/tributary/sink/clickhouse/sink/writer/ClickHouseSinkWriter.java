@@ -10,6 +10,7 @@ import io.tributary.sink.clickhouse.schema.StatusTable;
 import io.tributary.sink.clickhouse.schema.TableDdl;
 import io.tributary.sink.clickhouse.schema.TableNames;
 import io.tributary.sink.clickhouse.schema.KeyChangesTable;
+import io.tributary.sink.clickhouse.schema.SnapshotsTable;
 import io.tributary.sink.clickhouse.schema.TruncationsTable;
 import io.tributary.sink.clickhouse.schema.DdlStatements;
 import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
@@ -60,6 +61,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
             client.query(StatusTable.create(config.statusDatabase()));
             client.query(TruncationsTable.create(config.statusDatabase()));
             client.query(KeyChangesTable.create(config.statusDatabase()));
+            client.query(SnapshotsTable.create(config.statusDatabase()));
         });
         scheduleFlush();
     }
@@ -212,6 +214,10 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
                 client.query("ALTER TABLE " + names.versions() + " DELETE" + older + " SETTINGS mutations_sync = 2");
             }
         });
+        String row = SnapshotsTable.row(names, begin.position(), begin.scope(), begin.sourceTimestampMs());
+        retrier.run("recording the snapshot of " + begin.qualifiedTable(),
+                () -> client.insert(SnapshotsTable.qualifiedName(config.statusDatabase()), SnapshotsTable.COLUMNS,
+                        "TabSeparated", row.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Override
