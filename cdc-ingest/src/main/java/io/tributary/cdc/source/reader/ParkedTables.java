@@ -39,8 +39,6 @@ final class ParkedTables implements AutoCloseable {
     private final ScheduledExecutorService refresher;
     private volatile Map<String, TableControl.TableState> states = Map.of();
     private volatile TableResync active;
-    /** Whether the active resync's begin went out (before its first row). */
-    private boolean activeBegun;
 
     private volatile int epoch;
 
@@ -192,10 +190,9 @@ final class ParkedTables implements AutoCloseable {
                 if (e == null) {
                     break;
                 }
-                if (!activeBegun) {
-                    ChangeEvent begin = active.begin();
+                ChangeEvent begin = active.takeBegin(); // before the first row
+                if (begin != null) {
                     output.collect(begin, begin.sourceTimestampMs());
-                    activeBegun = true;
                 }
                 output.collect(e, e.sourceTimestampMs());
             }
@@ -208,7 +205,6 @@ final class ParkedTables implements AutoCloseable {
             String table = active.table();
             active.close();
             active = null;
-            activeBegun = false;
             park(table, "resync", e.getCause());
             return true;
         }
@@ -218,11 +214,10 @@ final class ParkedTables implements AutoCloseable {
         TableResync done = active;
         active = null;
         done.close();
-        if (!activeBegun) {
-            ChangeEvent begin = done.begin(); // an empty table: no row came
+        ChangeEvent begin = done.takeBegin(); // an empty table: no row came
+        if (begin != null) {
             output.collect(begin, begin.sourceTimestampMs());
         }
-        activeBegun = false;
         SourcePosition at = done.position();
         synchronized (resyncs) {
             resyncs.put(done.table(), new BinlogSplit.Resync(done.requestedAtMs(), at));

@@ -55,6 +55,8 @@ final class TableResync implements AutoCloseable {
     private volatile boolean closing;
     private final int epoch;
     private long emitted;
+    /** Whether {@link #takeBegin} gave out the begin (on the source reader's thread, as is {@link #poll}). */
+    private boolean begun;
 
     TableResync(MySqlSourceConfig config, String table, long requestedAtMs, int epoch, Runnable onData) {
         this.table = table;
@@ -221,10 +223,15 @@ final class TableResync implements AutoCloseable {
     }
 
     /**
-     * The begin of this resync at P, before its first row (or, for an empty table, instead of any): the sinks
-     * remove every version of the table older than P, and the binlog's rows from P on apply.
+     * The begin of this resync at P, to go before its first row (or, for an empty table, instead of any): the
+     * sinks remove every version of the table older than P, and the binlog's rows from P on apply. Null once
+     * it was taken.
      */
-    ChangeEvent begin() {
+    ChangeEvent takeBegin() {
+        if (begun) {
+            return null;
+        }
+        begun = true;
         return ChangeEvent.snapshotBegin(table.substring(0, table.indexOf('.')), table.substring(table.indexOf('.') + 1),
                 position(), System.currentTimeMillis(), io.tributary.cdc.event.SnapshotScope.whole());
     }

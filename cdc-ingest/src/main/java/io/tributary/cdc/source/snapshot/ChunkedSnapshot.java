@@ -219,7 +219,7 @@ public final class ChunkedSnapshot implements AutoCloseable {
                 }
             }
             unread += left.size();
-            w.restore(u.table(), order, u.keyColumns(), chunks, isDone);
+            w.restore(u.table(), order, chunks, isDone);
             restored.put(u.table(), new ChunkAssigner.Restored(order, left));
         }
         assigner = new ChunkAssigner(toRead, restored);
@@ -234,7 +234,7 @@ public final class ChunkedSnapshot implements AutoCloseable {
     private static KeyOrder keyOrder(BinlogSplit.UnfinishedTable u, DebeziumTables tables, MySqlConnection c)
             throws SQLException {
         Table table = tableOf(u.table(), tables, c);
-        KeyOrder order = table == null || table.primaryKeyColumns().isEmpty() ? null : KeyOrder.of(table);
+        KeyOrder order = table == null ? null : KeyOrder.of(table);
         if (order == null || !order.allIntegers() || !order.columns().equals(u.keyColumns())
                 || !order.kindNames().equals(u.keyKinds())) {
             LOG.info("{}: its primary key changed while the pipeline was down; it is read again whole", u.table());

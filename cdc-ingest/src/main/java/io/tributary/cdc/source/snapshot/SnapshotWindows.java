@@ -85,8 +85,6 @@ public final class SnapshotWindows {
         List<Chunk> chunks = new ArrayList<>();
         /** What this snapshot reads of the table: all, or (resumed) the chunks an earlier run had not handed out. */
         SnapshotScope scope = SnapshotScope.whole();
-        /** Key columns of a table restored with chunks done, else null. */
-        List<String> keyColumns;
         /** Whether the begin went out (before the table's first chunk). */
         boolean begun;
 
@@ -174,16 +172,14 @@ public final class SnapshotWindows {
 
     /**
      * {@code table} continues a snapshot an earlier run did not finish: cut into {@code chunks} (in key order,
-     * covering every key, {@code order} over the integer columns {@code keyColumns}), of which those
+     * covering every key, {@code order} over its integer key columns), of which those
      * {@code done} were handed out then. Their rows are stored; their changes pass (those below a chunk's
      * high watermark are withheld before they get here, by the restored {@link SnapshotTail}). The others
      * are read, and this snapshot's scope is their key ranges. Before any binlog change is handed through.
      */
-    public synchronized void restore(String table, KeyOrder order, List<String> keyColumns, List<TableChunk> chunks,
-                                     boolean[] done) {
+    public synchronized void restore(String table, KeyOrder order, List<TableChunk> chunks, boolean[] done) {
         TableState state = new TableState(table);
         state.order = order;
-        state.keyColumns = List.copyOf(keyColumns);
         state.chunks = new ArrayList<>();
         List<SnapshotScope.KeyRange> unread = new ArrayList<>();
         for (int i = 0; i < chunks.size(); i++) {
@@ -203,7 +199,7 @@ public final class SnapshotWindows {
         if (unread.isEmpty()) {
             return; // nothing left to read: only its tail, if any
         }
-        state.scope = SnapshotScope.ranges(keyColumns, unread, (int) state.chunks.stream()
+        state.scope = SnapshotScope.ranges(order.columns(), unread, (int) state.chunks.stream()
                 .filter(c -> c.phase == Phase.HANDED_OUT).count());
         state.planned = true;
         tables.put(table, state);
@@ -587,8 +583,7 @@ public final class SnapshotWindows {
             List<String> upper = c.bounds.upperKey() == null ? null : List.of(c.bounds.upperKey());
             chunks.add(new BinlogSplit.RestoredChunk(lower, upper, done));
         }
-        return new BinlogSplit.UnfinishedTable(state.table, state.keyColumns != null ? state.keyColumns
-                : state.order.columns(), kinds, chunks);
+        return new BinlogSplit.UnfinishedTable(state.table, state.order.columns(), kinds, chunks);
     }
 
     /** Whether every chunk of every table was handed out (the readers have nothing left to do). */

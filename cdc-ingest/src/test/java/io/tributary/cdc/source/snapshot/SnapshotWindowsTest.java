@@ -213,7 +213,7 @@ class SnapshotWindowsTest {
     @Test
     void aResumedTableReadsOnlyItsUnreadChunksAndBeginsWithTheirRanges() {
         SnapshotWindows w = new SnapshotWindows(P0, null, true);
-        w.restore("d.t", unsignedKey(), List.of("id"), fourChunks(), new boolean[] {true, false, false, true});
+        w.restore("d.t", unsignedKey(), fourChunks(), new boolean[] {true, false, false, true});
         assertThat(w.isReading("d.t")).isTrue();
         assertThat(w.change(change(ChangeEvent.Op.UPDATE, "5", "done"), gtid(11), at(150)))
                 .isEqualTo(SnapshotWindows.Decision.PASS);
@@ -241,7 +241,7 @@ class SnapshotWindowsTest {
     @Test
     void aResumedSnapshotMeetsWhatHappenedWhileItWasDown() {
         SnapshotWindows w = new SnapshotWindows(P0, null, true);
-        w.restore("d.t", unsignedKey(), List.of("id"), fourChunks(), new boolean[] {true, false, false, true});
+        w.restore("d.t", unsignedKey(), fourChunks(), new boolean[] {true, false, false, true});
         ChangeEvent truncate = new ChangeEvent("d", "t", ChangeEvent.Op.TRUNCATE, SourcePosition.binlog("binlog.000001",
                 50, 0), 0, KEYED, new String[2]);
         assertThat(w.change(truncate, gtid(11), at(50))).isEqualTo(SnapshotWindows.Decision.PASS);
@@ -251,7 +251,7 @@ class SnapshotWindowsTest {
         assertThat(w.isReading("d.t")).isFalse();
 
         SnapshotWindows renamed = new SnapshotWindows(P0, null, true);
-        renamed.restore("d.t", unsignedKey(), List.of("id"), fourChunks(), new boolean[] {true, false, false, true});
+        renamed.restore("d.t", unsignedKey(), fourChunks(), new boolean[] {true, false, false, true});
         ChangeEvent rename = ChangeEvent.ddl("d", "t", SourcePosition.binlog("binlog.000001", 60, 0), 0,
                 "RENAME TABLE t TO t_old, t_new TO t");
         assertThatThrownBy(() -> renamed.change(rename, gtid(12), at(60)))

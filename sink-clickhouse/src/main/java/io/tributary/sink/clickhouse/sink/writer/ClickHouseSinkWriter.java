@@ -45,6 +45,8 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
     private final KeyTransitions keyTransitions;
     private final TableControl tableControl;
     private int bufferedRows;
+    /** Rows for the snapshots status table, stored with the next flush. */
+    private final StringBuilder snapshotRows = new StringBuilder();
     private RuntimeException timerFailure;
 
     public ClickHouseSinkWriter(ClickHouseSinkConfig config, java.util.Set<String> viewSources, ProcessingTimeService timers,
@@ -214,10 +216,8 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
                 client.query("ALTER TABLE " + names.versions() + " DELETE" + older + " SETTINGS mutations_sync = 2");
             }
         });
-        String row = SnapshotsTable.row(names, begin.position(), begin.scope(), begin.sourceTimestampMs());
-        retrier.run("recording the snapshot of " + begin.qualifiedTable(),
-                () -> client.insert(SnapshotsTable.qualifiedName(config.statusDatabase()), SnapshotsTable.COLUMNS,
-                        "TabSeparated", row.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        // Stored with the next flush: one insert for the begins of many tables (a schema of thousands of them).
+        snapshotRows.append(SnapshotsTable.row(names, begin.position(), begin.scope(), begin.sourceTimestampMs()));
     }
 
     @Override
@@ -231,6 +231,12 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
             flushTable(buffer);
         }
         bufferedRows = 0;
+        if (!snapshotRows.isEmpty()) {
+            byte[] rows = snapshotRows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            retrier.run("recording snapshot begins", () -> client.insert(
+                    SnapshotsTable.qualifiedName(config.statusDatabase()), SnapshotsTable.COLUMNS, "TabSeparated", rows));
+            snapshotRows.setLength(0);
+        }
     }
 
     private void flushTable(TableBuffer buffer) {
