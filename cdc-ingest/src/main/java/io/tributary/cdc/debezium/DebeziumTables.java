@@ -48,6 +48,9 @@ public final class DebeziumTables implements AutoCloseable {
     private final io.debezium.relational.mapping.ColumnMappers columnMappers;
     private final io.debezium.spi.topic.TopicNamingStrategy topics;
     private MySqlDatabaseSchema schema;
+    /** Each table's {@code SHOW CREATE TABLE} as last parsed here, so a structure read again unchanged is not parsed again. */
+    private final Map<TableId, String> parsedStatements = new java.util.HashMap<>();
+    private final Map<TableId, RowConverter> rowConverters = new java.util.HashMap<>();
 
     public DebeziumTables(MySqlSourceConfig config) {
         // The schema history Debezium's schema class opens is a throwaway one: nothing is recorded here.
@@ -161,8 +164,9 @@ public final class DebeziumTables implements AutoCloseable {
         }
     }
 
+    /** The converter of {@code id}'s rows in the structure last read ({@link #load}, {@link #current}). */
     public RowConverter rowConverter(TableId id) {
-        return new RowConverter(id);
+        return rowConverters.computeIfAbsent(id, RowConverter::new);
     }
 
     /** A connection configured like Debezium's own snapshot connection (URL, driver settings, TLS, field reader). */
@@ -184,6 +188,42 @@ public final class DebeziumTables implements AutoCloseable {
      * structure MySQL has now.
      */
     public void load(BinlogConnectorConnection connection, Collection<TableId> tables) throws SQLException {
+        load(connection, tables, Map.of());
+    }
+
+    /**
+     * The structure of {@code id} as MySQL has it now, for a reader that asks again and again (before and
+     * after each chunk): one {@code SHOW CREATE TABLE}, parsed only when it differs from the statement last
+     * parsed here. Parsing replays five statements through Debezium's parser and rebuilds the table's
+     * schema, four queries and the better part of the per-chunk cost a table of a few rows pays
+     * (docs/scaling.md). The server's character sets and SQL mode are read again with each parse only.
+     */
+    public Table current(BinlogConnectorConnection connection, TableId id) throws SQLException {
+        String ddl = showCreate(connection, id);
+        Table known = schema == null ? null : schema.tableFor(id);
+        if (known != null && ddl.equals(parsedStatements.get(id))) {
+            return known;
+        }
+        load(connection, List.of(id), Map.of(id, ddl));
+        return schema.tableFor(id);
+    }
+
+    private static String showCreate(BinlogConnectorConnection connection, TableId table) throws SQLException {
+        String[] ddl = new String[1];
+        connection.query("SHOW CREATE TABLE " + connection.quotedTableIdString(table), rs -> {
+            if (rs.next()) {
+                ddl[0] = rs.getString(2);
+            }
+        });
+        if (ddl[0] == null) {
+            throw new IllegalStateException("SHOW CREATE TABLE " + table + " returned nothing");
+        }
+        return ddl[0];
+    }
+
+    /** {@code known}: statements of some of {@code tables} just read, not asked for again. */
+    private void load(BinlogConnectorConnection connection, Collection<TableId> tables, Map<TableId, String> known)
+            throws SQLException {
         if (schema == null) {
             throw new IllegalStateException("prepare() first");
         }
@@ -204,24 +244,18 @@ public final class DebeziumTables implements AutoCloseable {
             parse(partition, offset, database, create.toString());
             parse(partition, offset, database, "USE " + connection.quoteIdentifier(database));
             for (TableId table : db.getValue()) {
-                String[] ddl = new String[1];
-                connection.query("SHOW CREATE TABLE " + connection.quotedTableIdString(table), rs -> {
-                    if (rs.next()) {
-                        ddl[0] = rs.getString(2);
-                    }
-                });
-                if (ddl[0] == null) {
-                    throw new IllegalStateException("SHOW CREATE TABLE " + table + " returned nothing");
-                }
+                String ddl = known.containsKey(table) ? known.get(table) : showCreate(connection, table);
                 // Debezium's parser keeps a table it knows when it meets its CREATE TABLE again: a structure read
                 // again after an ALTER would be the old one (rows read in the new shape converted by the old).
                 parse(partition, offset, database, "DROP TABLE IF EXISTS " + connection.quotedTableIdString(table));
-                parse(partition, offset, database, ddl[0]);
+                parse(partition, offset, database, ddl);
                 Table parsed = schema.tableFor(table);
                 if (parsed == null) {
-                    throw new IllegalStateException("Debezium's parser did not take up " + table + " from: " + ddl[0]);
+                    throw new IllegalStateException("Debezium's parser did not take up " + table + " from: " + ddl);
                 }
                 schema.refresh(parsed);
+                parsedStatements.put(table, ddl);
+                rowConverters.remove(table);
             }
         }
     }

@@ -54,4 +54,45 @@ class DebeziumTablesIT {
                     .containsEntry("scale", "3").containsEntry("connect.decimal.precision", "14");
         }
     }
+
+    /**
+     * {@link DebeziumTables#current}, asked before and after every chunk: a structure unchanged since its last
+     * parse is the same model and converter (not parsed again: the per-table cost of a schema of thousands of
+     * tables, docs/scaling.md); after an ALTER it is the new one, and so is its converter.
+     */
+    @Test
+    void theCurrentStructureIsParsedAgainOnlyWhenMySqlChangedIt() throws Exception {
+        MySqlServer mysql = SharedServers.mysql();
+        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(null), mysql.admin().user(), mysql.admin().password());
+             Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS recheck");
+            st.execute("CREATE DATABASE recheck");
+            st.execute("CREATE TABLE recheck.t (id INT PRIMARY KEY, amount DECIMAL(12,2))");
+        }
+        Configuration conf = new Configuration();
+        conf.set(MySqlSourceOptions.HOST, mysql.host());
+        conf.set(MySqlSourceOptions.PORT, mysql.port());
+        conf.set(MySqlSourceOptions.USER, mysql.cdc().user());
+        conf.set(MySqlSourceOptions.PASSWORD, mysql.cdc().password());
+        conf.set(MySqlSourceOptions.DATABASES, List.of("recheck"));
+        TableId id = new TableId("recheck", null, "t");
+        try (DebeziumTables tables = new DebeziumTables(MySqlSourceConfig.from(conf)); MySqlConnection c = tables.connect()) {
+            tables.prepare(c);
+            io.debezium.relational.Table first = tables.current(c, id);
+            DebeziumTables.RowConverter converter = tables.rowConverter(id);
+            assertThat(tables.current(c, id)).as("unchanged: not parsed again").isSameAs(first);
+            assertThat(tables.rowConverter(id)).isSameAs(converter);
+            try (Connection a = DriverManager.getConnection(mysql.jdbcUrl(null), mysql.admin().user(), mysql.admin().password());
+                 Statement st = a.createStatement()) {
+                st.execute("ALTER TABLE recheck.t MODIFY amount DECIMAL(14,3), ADD COLUMN extra INT");
+            }
+            io.debezium.relational.Table altered = tables.current(c, id);
+            assertThat(altered).isNotSameAs(first);
+            assertThat(altered.columnWithName("amount").length()).isEqualTo(14);
+            assertThat(altered.columnWithName("extra")).isNotNull();
+            assertThat(tables.rowConverter(id)).isNotSameAs(converter);
+            assertThat(tables.rowConverter(id).tableSchema().valueSchema().field("amount").schema().parameters())
+                    .containsEntry("scale", "3");
+        }
+    }
 }

@@ -57,8 +57,7 @@ final class ChunkReader {
 
     /** The structure of {@code id} as MySQL has it now. */
     Table structure(TableId id) throws SQLException {
-        tables.load(connection, List.of(id));
-        return tables.table(id);
+        return tables.current(connection, id);
     }
 
     ChunkResult read(TableChunk chunk, KeyOrder order, Table planned) throws SQLException {

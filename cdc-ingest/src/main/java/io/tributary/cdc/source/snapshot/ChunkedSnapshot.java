@@ -337,6 +337,14 @@ public final class ChunkedSnapshot implements AutoCloseable {
                 assigner.planned(name, work.order(), table, work.restored());
                 return;
             }
+            if (work.estimatedRows() <= config.snapshotChunkRows() || table.primaryKeyColumns().isEmpty()) {
+                // One chunk (as the splitter would cut it): no key order, so no collation to ask information_schema
+                // for, which a schema of thousands of small tables paid once a table (docs/scaling.md).
+                List<TableChunk> whole = List.of(TableChunk.whole(name));
+                windows.plan(name, null, table.primaryKeyColumns().isEmpty(), whole);
+                assigner.planned(name, null, table, whole);
+                return;
+            }
             KeyOrder order = KeyOrder.of(table, KeyOrder.needsCollations(table) ? KeyCollation.read(connection.connection(),
                     id.catalog(), id.table(), table.primaryKeyColumnNames()) : Map.of());
             DebeziumTables.RowConverter rows = tables.rowConverter(id);
