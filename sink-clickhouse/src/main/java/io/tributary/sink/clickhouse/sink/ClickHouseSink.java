@@ -34,7 +34,7 @@ public final class ClickHouseSink implements Sink<ChangeEvent> {
     @Override
     public SinkWriter<ChangeEvent> createWriter(WriterInitContext context) {
         return new ClickHouseSinkWriter(config, viewSources, context.getProcessingTimeService(),
-                context.getTaskInfo().getIndexOfThisSubtask(), tableControl);
+                context.getTaskInfo().getNumberOfParallelSubtasks(), tableControl);
     }
 
     /** Builds a sink from {@link ClickHouseSinkOptions}. */

@@ -52,6 +52,8 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
     private final ViewInstaller installer;
     private final Map<String, Changelog> logs = new LinkedHashMap<>();
     private int bufferedRows;
+    /** Status rows of keyless tables flushed, stored at the end of the flush: one insert for many tables. */
+    private final StringBuilder statusRows = new StringBuilder();
     private RuntimeException timerFailure;
 
     public ChangelogWriter(ClickHouseSinkConfig config, List<ViewDefinition> views, ProcessingTimeService timers) {
@@ -323,6 +325,12 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
             flush(log);
         }
         bufferedRows = 0;
+        if (!statusRows.isEmpty()) {
+            byte[] rows = statusRows.toString().getBytes(StandardCharsets.UTF_8);
+            retrier.run("recording the status of tables without a key", () -> client.insert(
+                    StatusTable.qualifiedName(config.statusDatabase()), StatusTable.COLUMNS, "TabSeparated", rows));
+            statusRows.setLength(0);
+        }
     }
 
     private void flush(Changelog log) {
@@ -338,10 +346,9 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
         if (!log.schema.hasPrimaryKey()) {
             // The changelog is this table's only storage: /status and the API's freshness read this row.
             long now = System.currentTimeMillis();
-            String status = StatusTable.row(log.names, log.lastPosition, log.lastSourceTs, now, log.rows, now - started, 0);
-            retrier.run("recording the status of " + log.mysqlTable, () -> client.insert(
-                    StatusTable.qualifiedName(config.statusDatabase()), StatusTable.COLUMNS, "TabSeparated",
-                    status.getBytes(StandardCharsets.UTF_8)));
+            // Stored at the end of the flush (the next one for a table flushed alone), as the versions writer does.
+            statusRows.append(StatusTable.row(log.names, log.lastPosition, log.lastSourceTs, now, log.rows,
+                    now - started, 0));
         }
         log.reset();
     }

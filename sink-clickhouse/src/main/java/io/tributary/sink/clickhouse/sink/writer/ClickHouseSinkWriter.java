@@ -47,11 +47,18 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
     private int bufferedRows;
     /** Rows for the snapshots status table, stored with the next flush. */
     private final StringBuilder snapshotRows = new StringBuilder();
+    /** Rows for the status table, one per table flushed, stored at the end of the flush: one insert for many tables. */
+    private final StringBuilder statusRows = new StringBuilder();
+    /** Target databases this writer created (or found): asked for once, not before every new table. */
+    private final java.util.Set<String> databases = new java.util.HashSet<>();
+    /** Whether this is the one task writing versions tables (the embedded default), so none appears behind its back. */
+    private final boolean onlyWriter;
     private RuntimeException timerFailure;
 
     public ClickHouseSinkWriter(ClickHouseSinkConfig config, java.util.Set<String> viewSources, ProcessingTimeService timers,
-                                int subtask, TableControl tableControl) {
+                                int subtasks, TableControl tableControl) {
         this.config = config;
+        this.onlyWriter = subtasks == 1;
         this.tableControl = tableControl;
         this.client = config.client();
         this.timers = timers;
@@ -177,13 +184,26 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         if (buffer.schema.equals(appliedSchemas.get(buffer.mysqlTable))) {
             return;
         }
+        boolean[] stored = new boolean[1];
         retrier.run("checking the primary key of " + buffer.mysqlTable,
-                () -> keyTransitions.beforeVersions(buffer.names, buffer.mysqlTable, buffer.schema, firstRow));
+                () -> stored[0] = keyTransitions.beforeVersions(buffer.names, buffer.mysqlTable, buffer.schema, firstRow));
         retrier.run("creating or altering " + buffer.names.versions(), () -> {
-            client.query(TableDdl.createDatabase(buffer.names.database()));
-            client.query(TableDdl.createVersionsTable(buffer.names, buffer.mysqlTable, buffer.schema));
-            ColumnSync.sync(client, buffer.names.database(), buffer.names.table() + TableNames.VERSIONS_SUFFIX,
-                    buffer.mysqlTable, buffer.schema);
+            if (!databases.contains(buffer.names.database())) {
+                client.query(TableDdl.createDatabase(buffer.names.database()));
+                databases.add(buffer.names.database());
+            }
+            try {
+                client.query(TableDdl.createVersionsTable(buffer.names, buffer.mysqlTable, buffer.schema));
+            } catch (RuntimeException e) {
+                databases.remove(buffer.names.database()); // dropped behind the writer's back: the retry creates it
+                throw e;
+            }
+            if (stored[0] || !onlyWriter) {
+                // A table created just now by this writer has the schema's columns; one another task may have
+                // created in between, or stored before, is brought to them.
+                ColumnSync.sync(client, buffer.names.database(), buffer.names.table() + TableNames.VERSIONS_SUFFIX,
+                        buffer.mysqlTable, buffer.schema);
+            }
             client.query(TableDdl.createView(buffer.names, buffer.schema, config.statusDatabase()));
         });
         appliedSchemas.put(buffer.mysqlTable, buffer.schema);
@@ -231,6 +251,12 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
             flushTable(buffer);
         }
         bufferedRows = 0;
+        if (!statusRows.isEmpty()) {
+            byte[] rows = statusRows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            retrier.run("recording the status of the tables flushed", () -> client.insert(
+                    StatusTable.qualifiedName(config.statusDatabase()), StatusTable.COLUMNS, "TabSeparated", rows));
+            statusRows.setLength(0);
+        }
         if (!snapshotRows.isEmpty()) {
             byte[] rows = snapshotRows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
             retrier.run("recording snapshot begins", () -> client.insert(
@@ -259,11 +285,10 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         long now = System.currentTimeMillis();
         Long previous = lastFlushAt.put(buffer.mysqlTable, now);
         double rate = previous == null ? 0 : buffer.rows * 1000.0 / Math.max(1, now - previous);
-        String status = StatusTable.row(buffer.names, buffer.lastPosition, buffer.lastSourceTs, now, buffer.rows,
-                now - started, rate);
-        retrier.run("recording the status of " + buffer.mysqlTable,
-                () -> client.insert(StatusTable.qualifiedName(config.statusDatabase()), StatusTable.COLUMNS,
-                        "TabSeparated", status.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        // Stored at the end of the flush (or the next one, for a table flushed alone before a DDL, TRUNCATE or
+        // snapshot begin): an insert per table flushed was a fifth of a new table's ClickHouse requests.
+        statusRows.append(StatusTable.row(buffer.names, buffer.lastPosition, buffer.lastSourceTs, now, buffer.rows,
+                now - started, rate));
         buffer.reset();
     }
 

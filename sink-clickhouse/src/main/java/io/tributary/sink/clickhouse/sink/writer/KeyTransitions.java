@@ -87,19 +87,32 @@ final class KeyTransitions {
 
     /**
      * Before rows with a key are stored: a table that was a multiset gets its rows copied into
-     * versions first; a table whose key columns differ from the stored order is refused.
+     * versions first; a table whose key columns differ from the stored order is refused. Answers whether the
+     * versions table existed (or was just filled from the multiset) before this call.
      */
-    void beforeVersions(TableNames names, String mysqlTable, TableSchema schema, SourcePosition firstRow) {
-        if (isMultiset(client, names)) {
-            fromMultiset(names, mysqlTable, schema, firstRow);
-            return;
+    boolean beforeVersions(TableNames names, String mysqlTable, TableSchema schema, SourcePosition firstRow) {
+        // One lookup for the view's kind and the versions table's key: this runs for every new table, and a
+        // schema of thousands of them paid each request a table (docs/scaling.md).
+        String versions = names.table() + TableNames.VERSIONS_SUFFIX;
+        String stored = null;
+        for (String line : client.query("SELECT name, sorting_key, position(create_table_query, '_copies') > 0 "
+                + "FROM system.tables WHERE database = " + TableNames.literal(names.database()) + " AND name IN ("
+                + TableNames.literal(names.table()) + ", " + TableNames.literal(versions) + ") FORMAT TSVRaw").split("\n")) {
+            String[] f = line.split("\t", -1);
+            if (f.length < 3) {
+                continue;
+            }
+            if (f[0].equals(names.table()) && "1".equals(f[2])) { // ClickHouse may drop the backticks
+                fromMultiset(names, mysqlTable, schema, firstRow);
+                return true;
+            }
+            if (f[0].equals(versions)) {
+                stored = f[1].replaceAll("[`() ]", "").strip();
+            }
         }
-        if (!exists(names.versions())) {
-            return;
+        if (stored == null) {
+            return false;
         }
-        String stored = client.query("SELECT sorting_key FROM system.tables WHERE database = "
-                + TableNames.literal(names.database()) + " AND name = " + TableNames.literal(names.table()
-                + TableNames.VERSIONS_SUFFIX) + " FORMAT TSVRaw").replaceAll("[`() ]", "").strip();
         String wanted = schema.columns().stream().filter(ColumnSchema::key).map(ColumnSchema::name)
                 .collect(Collectors.joining(","));
         if (!stored.isEmpty() && !stored.equals(wanted)) {
@@ -107,6 +120,7 @@ final class KeyTransitions {
                     + " is now (" + wanted + ") at " + firstRow + " but ClickHouse stores it by (" + stored + "). Rows "
                     + "cannot be re-keyed in place. Start from a new snapshot: stop, delete state.dir, start."));
         }
+        return true;
     }
 
     /** Whether the table's view is the multiset view over {@code t__changes} (a table without a key). */
