@@ -526,7 +526,13 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             }
             parked.park(given[0], engine.positionOffset(), why);
         }
-        emitRows(output, windows.handOut(cursor));
+        List<ChangeEvent> out = windows.handOut(cursor);
+        for (ChangeEvent e : out) {
+            if (e.op() == ChangeEvent.Op.SNAPSHOT_BEGIN) {
+                snapshotProgress.readsPart(e.qualifiedTable(), engine.shareLeft(e.qualifiedTable()));
+            }
+        }
+        emitRows(output, out);
         if (windows.finished()) {
             LOG.info("Snapshot of {} chunk(s) read without locks in {} ms{}; rows versioned at {}", engine.chunksRead(),
                     System.currentTimeMillis() - engine.startedAtMs(), engine.chunksSkipped() == 0 ? ""

@@ -45,6 +45,17 @@ final class SnapshotProgress {
         return t == null ? -1 : t[2];
     }
 
+    /**
+     * {@code table} is read in part, {@code share} of its chunks (a resumed snapshot skips those done before
+     * the restart): its rows are counted against that share of MySQL's estimate, not the whole table's.
+     */
+    void readsPart(String table, double share) {
+        if (share < 1.0 && !tables.containsKey(table)) {
+            long whole = estimate(table);
+            tables.put(table, new long[] {0, 0, whole < 0 ? whole : Math.round(whole * share)});
+        }
+    }
+
     void snapshotRow(String table) {
         long[] t = tables.computeIfAbsent(table, k -> new long[] {0, 0, estimate(k)});
         t[0]++;

@@ -57,6 +57,8 @@ public final class ChunkedSnapshot implements AutoCloseable {
     private volatile Map<String, ?> positionOffset;
     private long startedAtMs;
     private volatile int chunksSkipped;
+    /** Of each table a resumed snapshot reads in part, the share of its chunks left to read. */
+    private final Map<String, Double> shareLeft = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ChunkedSnapshot(MySqlSourceConfig config, RecordConverter converter, int epoch, Runnable onData) {
         this(config, converter, epoch, onData, null);
@@ -219,6 +221,7 @@ public final class ChunkedSnapshot implements AutoCloseable {
                 }
             }
             unread += left.size();
+            shareLeft.put(u.table(), chunks.isEmpty() ? 1.0 : (double) left.size() / chunks.size());
             w.restore(u.table(), order, chunks, isDone);
             restored.put(u.table(), new ChunkAssigner.Restored(order, left));
         }
@@ -266,6 +269,14 @@ public final class ChunkedSnapshot implements AutoCloseable {
     /** Integer bounds bound as MySQL compares them with the column, as the splitter binds them. */
     private static Object[] params(List<String> key) {
         return key == null ? null : key.stream().map(java.math.BigDecimal::new).toArray();
+    }
+
+    /**
+     * The share of {@code table}'s chunks this snapshot reads: below 1 for a table a resumed snapshot
+     * continues (its progress is then counted against that part of MySQL's estimate), else 1.
+     */
+    public double shareLeft(String table) {
+        return shareLeft.getOrDefault(table, 1.0);
     }
 
     /** Chunks a resumed snapshot skipped because an earlier run had handed them out; 0 for a new snapshot. */

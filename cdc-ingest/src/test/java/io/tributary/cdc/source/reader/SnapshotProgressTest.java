@@ -40,4 +40,17 @@ class SnapshotProgressTest {
         assertThat(progress.estimateOf("shop.c")).as("not in MySQL's statistics").isEqualTo(-1);
         assertThat(progress.estimateOf("crm.a")).isEqualTo(10);
     }
+
+    /** A table a resumed snapshot reads in part is counted against that part of the estimate, not the whole. */
+    @Test
+    void aTableReadInPartIsCountedAgainstItsShareOfTheEstimate() {
+        SnapshotProgress progress = new SnapshotProgress(database -> java.util.Map.of("shop.orders", 400_000L,
+                "shop.lines", 1_000L));
+        progress.readsPart("shop.orders", 26 / 40.0);
+        progress.readsPart("shop.lines", 1.0);
+        progress.snapshotRow("shop.orders");
+        progress.snapshotRow("shop.lines");
+        assertThat(progress.estimateOf("shop.orders")).isEqualTo(260_000);
+        assertThat(progress.estimateOf("shop.lines")).isEqualTo(1_000);
+    }
 }
