@@ -71,7 +71,10 @@ public final class DebeziumTables implements AutoCloseable {
                 connectorConfig.getBigIntUnsignedHandlingMode().asBigIntUnsignedMode(),
                 connectorConfig.binaryHandlingMode(), temporal -> temporal,
                 connectorConfig.getEventConvertingFailureHandlingMode(), services);
-        fieldReader = MySqlFieldReaderResolver.resolve(connectorConfig);
+        BinlogFieldReader resolved = MySqlFieldReaderResolver.resolve(connectorConfig);
+        // The text protocol (no cursor fetch, Tributary's setting) with DATETIME read without a Calendar per value.
+        fieldReader = resolved instanceof io.debezium.connector.mysql.jdbc.MySqlTextProtocolFieldReader
+                ? new DatetimeTextFieldReader(connectorConfig) : resolved;
         // Built with the arguments Debezium's MySQL schema gives its own builder, for its converters only.
         converterSource = new ConverterSource(valueConverters, new MySqlDefaultValueConverter(valueConverters),
                 connectorConfig.schemaNameAdjuster(), customConverters,
