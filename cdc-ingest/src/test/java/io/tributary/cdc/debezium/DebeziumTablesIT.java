@@ -25,19 +25,7 @@ class DebeziumTablesIT {
     @Test
     void aStructureReadAgainIsTheOneMySqlHasNow() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
-        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(null), mysql.admin().user(), mysql.admin().password());
-             Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS reload");
-            st.execute("CREATE DATABASE reload");
-            st.execute("CREATE TABLE reload.t (id INT PRIMARY KEY, amount DECIMAL(12,2))");
-        }
-        Configuration conf = new Configuration();
-        conf.set(MySqlSourceOptions.HOST, mysql.host());
-        conf.set(MySqlSourceOptions.PORT, mysql.port());
-        conf.set(MySqlSourceOptions.USER, mysql.cdc().user());
-        conf.set(MySqlSourceOptions.PASSWORD, mysql.cdc().password());
-        conf.set(MySqlSourceOptions.DATABASES, List.of("reload"));
-        MySqlSourceConfig config = MySqlSourceConfig.from(conf);
+        MySqlSourceConfig config = freshDatabase(mysql, "reload");
         TableId id = new TableId("reload", null, "t");
         try (DebeziumTables tables = new DebeziumTables(config); MySqlConnection c = tables.connect()) {
             tables.prepare(c);
@@ -63,20 +51,8 @@ class DebeziumTablesIT {
     @Test
     void theCurrentStructureIsParsedAgainOnlyWhenMySqlChangedIt() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
-        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(null), mysql.admin().user(), mysql.admin().password());
-             Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS recheck");
-            st.execute("CREATE DATABASE recheck");
-            st.execute("CREATE TABLE recheck.t (id INT PRIMARY KEY, amount DECIMAL(12,2))");
-        }
-        Configuration conf = new Configuration();
-        conf.set(MySqlSourceOptions.HOST, mysql.host());
-        conf.set(MySqlSourceOptions.PORT, mysql.port());
-        conf.set(MySqlSourceOptions.USER, mysql.cdc().user());
-        conf.set(MySqlSourceOptions.PASSWORD, mysql.cdc().password());
-        conf.set(MySqlSourceOptions.DATABASES, List.of("recheck"));
         TableId id = new TableId("recheck", null, "t");
-        try (DebeziumTables tables = new DebeziumTables(MySqlSourceConfig.from(conf)); MySqlConnection c = tables.connect()) {
+        try (DebeziumTables tables = new DebeziumTables(freshDatabase(mysql, "recheck")); MySqlConnection c = tables.connect()) {
             tables.prepare(c);
             io.debezium.relational.Table first = tables.current(c, id);
             DebeziumTables.RowConverter converter = tables.rowConverter(id);
@@ -94,5 +70,22 @@ class DebeziumTablesIT {
             assertThat(tables.rowConverter(id).tableSchema().valueSchema().field("amount").schema().parameters())
                     .containsEntry("scale", "3");
         }
+    }
+
+    /** {@code database} made afresh with {@code t (id INT PRIMARY KEY, amount DECIMAL(12,2))}, and a source reading it. */
+    private static MySqlSourceConfig freshDatabase(MySqlServer mysql, String database) throws Exception {
+        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(null), mysql.admin().user(), mysql.admin().password());
+             Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + database);
+            st.execute("CREATE DATABASE " + database);
+            st.execute("CREATE TABLE " + database + ".t (id INT PRIMARY KEY, amount DECIMAL(12,2))");
+        }
+        Configuration conf = new Configuration();
+        conf.set(MySqlSourceOptions.HOST, mysql.host());
+        conf.set(MySqlSourceOptions.PORT, mysql.port());
+        conf.set(MySqlSourceOptions.USER, mysql.cdc().user());
+        conf.set(MySqlSourceOptions.PASSWORD, mysql.cdc().password());
+        conf.set(MySqlSourceOptions.DATABASES, List.of(database));
+        return MySqlSourceConfig.from(conf);
     }
 }
