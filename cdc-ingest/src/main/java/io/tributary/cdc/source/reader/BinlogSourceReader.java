@@ -526,13 +526,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             }
             parked.park(given[0], engine.positionOffset(), why);
         }
-        List<ChangeEvent> out = windows.handOut(cursor);
-        for (ChangeEvent e : out) {
-            if (e.op() == ChangeEvent.Op.SNAPSHOT_BEGIN) {
-                snapshotProgress.readsPart(e.qualifiedTable(), engine.shareLeft(e.qualifiedTable()));
-            }
-        }
-        emitRows(output, out);
+        emitRows(output, windows.handOut(cursor));
         if (windows.finished()) {
             LOG.info("Snapshot of {} chunk(s) read without locks in {} ms{}; rows versioned at {}", engine.chunksRead(),
                     System.currentTimeMillis() - engine.startedAtMs(), engine.chunksSkipped() == 0 ? ""
@@ -550,6 +544,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 output.collect(event, event.sourceTimestampMs());
                 if (event.op() == ChangeEvent.Op.SNAPSHOT) {
                     snapshotProgress.snapshotRow(event.qualifiedTable());
+                } else if (event.op() == ChangeEvent.Op.SNAPSHOT_BEGIN && chunked != null) {
+                    // A table a resumed snapshot reads in part: its progress counts against that part.
+                    snapshotProgress.readsPart(event.qualifiedTable(), chunked.shareLeft(event.qualifiedTable()));
                 }
             }
         }

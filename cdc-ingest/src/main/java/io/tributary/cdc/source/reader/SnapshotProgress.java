@@ -19,7 +19,6 @@ final class SnapshotProgress {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotProgress.class);
     static final long EVERY_MS = 10_000;
 
-    private final MySqlSourceConfig config;
     private final Map<String, long[]> tables = new LinkedHashMap<>(); // table -> {rows, rows at last log, estimate}
     private long lastLogAt = System.currentTimeMillis();
     /** MySQL's estimates by database, read at the first row of the database's first table. */
@@ -29,13 +28,11 @@ final class SnapshotProgress {
     private final java.util.function.Function<String, Map<String, Long>> reader;
 
     SnapshotProgress(MySqlSourceConfig config) {
-        this.config = config;
-        this.reader = this::readEstimates;
+        this(database -> readEstimates(config, database));
     }
 
     /** {@code reader}: a database's row estimates by {@code db.table}. */
     SnapshotProgress(java.util.function.Function<String, Map<String, Long>> reader) {
-        this.config = null;
         this.reader = reader;
     }
 
@@ -100,7 +97,7 @@ final class SnapshotProgress {
         return estimates.computeIfAbsent(database, reader).getOrDefault(table, -1L);
     }
 
-    private Map<String, Long> readEstimates(String database) {
+    private static Map<String, Long> readEstimates(MySqlSourceConfig config, String database) {
         String url = config.jdbcUrl("&connectTimeout=2000&socketTimeout=5000");
         try (Connection c = DriverManager.getConnection(url, config.user(), config.password())) {
             return MySqlRowEstimates.read(c, List.of(database));

@@ -38,6 +38,11 @@ final class ChunkSplitter {
         this.weights = weights;
     }
 
+    /** Whether a table of about {@code estimatedRows} rows is read as one chunk, whatever its key. */
+    boolean isOneChunk(long estimatedRows) {
+        return estimatedRows <= chunkRows;
+    }
+
     /**
      * The chunks of {@code table}; {@code keyText} turns a boundary row (every column, as {@code SELECT}
      * returns it) into canonical key text, as the binlog's changes of that row will carry it.
@@ -45,7 +50,7 @@ final class ChunkSplitter {
     List<TableChunk> split(MySqlConnection connection, Table table, KeyOrder order, long estimatedRows,
                            Function<Object[], String[]> keyText) throws SQLException {
         String name = table.id().catalog() + "." + table.id().table();
-        if (order == null || estimatedRows <= chunkRows) {
+        if (order == null || isOneChunk(estimatedRows)) {
             return List.of(TableChunk.whole(name));
         }
         List<TableChunk> chunks = order.singleInteger()

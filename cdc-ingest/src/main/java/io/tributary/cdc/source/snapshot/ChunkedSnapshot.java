@@ -348,8 +348,8 @@ public final class ChunkedSnapshot implements AutoCloseable {
                 assigner.planned(name, work.order(), table, work.restored());
                 return;
             }
-            if (work.estimatedRows() <= config.snapshotChunkRows() || table.primaryKeyColumns().isEmpty()) {
-                // One chunk (as the splitter would cut it): no key order, so no collation to ask information_schema
+            if (splitter.isOneChunk(work.estimatedRows()) || table.primaryKeyColumns().isEmpty()) {
+                // One chunk, as the splitter would cut it: no key order, so no collation to ask information_schema
                 // for, which a schema of thousands of small tables paid once a table (docs/scaling.md).
                 List<TableChunk> whole = List.of(TableChunk.whole(name));
                 windows.plan(name, null, table.primaryKeyColumns().isEmpty(), whole);
