@@ -8,7 +8,6 @@ import io.tributary.localservers.SharedServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +54,7 @@ class SnapshotDdlIT {
     void columnsAddedAndWidenedWhileATableIsChunkedEndEqual() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
-        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(null), mysql.admin().user(), mysql.admin().password());
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "");
              Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS chunkddl");
             st.execute("CREATE DATABASE chunkddl");
@@ -68,8 +67,7 @@ class SnapshotDdlIT {
         Process pipeline = start(dir, setup);
         try {
             long before = awaitFirstRows(clickhouse, "chunkddl.items__versions");
-            try (Connection c = DriverManager.getConnection(mysql.jdbcUrl("chunkddl"), mysql.admin().user(),
-                    mysql.admin().password()); Statement st = c.createStatement()) {
+            try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "chunkddl"); Statement st = c.createStatement()) {
                 st.execute("ALTER TABLE items ADD COLUMN extra INT NOT NULL DEFAULT 7");
                 st.executeUpdate("UPDATE items SET extra = id % 5, v = 'after add' WHERE id % 1000 = 0");
                 st.execute("ALTER TABLE items MODIFY amount DECIMAL(14,3)");
@@ -93,7 +91,7 @@ class SnapshotDdlIT {
     void aTableRenamedBeforeItsChunksAreReadStartsTheSnapshotOver() throws Exception {
         MySqlServer mysql = SharedServers.mysql();
         ClickHouseServer clickhouse = SharedServers.clickhouse();
-        try (Connection c = DriverManager.getConnection(mysql.jdbcUrl(null), mysql.admin().user(), mysql.admin().password());
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "");
              Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS chunkrename");
             st.execute("CREATE DATABASE chunkrename");
@@ -109,8 +107,7 @@ class SnapshotDdlIT {
         try {
             // One reader takes the largest table first: "later" is still to be read while "big" is.
             awaitFirstRows(clickhouse, "chunkrename.big__versions");
-            try (Connection c = DriverManager.getConnection(mysql.jdbcUrl("chunkrename"), mysql.admin().user(),
-                    mysql.admin().password()); Statement st = c.createStatement()) {
+            try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "chunkrename"); Statement st = c.createStatement()) {
                 st.execute("RENAME TABLE later TO renamed");
                 st.executeUpdate("UPDATE renamed SET v = 'renamed' WHERE id % 100 = 0");
                 st.executeUpdate("UPDATE big SET v = 'after rename' WHERE id % 100 = 0");

@@ -52,8 +52,8 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
     private final ViewInstaller installer;
     private final Map<String, Changelog> logs = new LinkedHashMap<>();
     private int bufferedRows;
-    /** Status rows of keyless tables flushed, stored at the end of the flush: one insert for many tables. */
-    private final StringBuilder statusRows = new StringBuilder();
+    /** Status rows of keyless tables flushed, stored at the end of the flush. */
+    private final PendingRows statusRows;
     private RuntimeException timerFailure;
 
     public ChangelogWriter(ClickHouseSinkConfig config, List<ViewDefinition> views, ProcessingTimeService timers) {
@@ -63,6 +63,8 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
         this.views = List.copyOf(views);
         this.retrier = new Retrier(config.maxRetries(), config.retryBackoff());
         this.installer = new ViewInstaller(client);
+        this.statusRows = new PendingRows(StatusTable.qualifiedName(config.statusDatabase()), StatusTable.COLUMNS,
+                "recording the status of tables without a key");
         // Tables without a key record their status from here; the versions writer may not have created it yet.
         retrier.run("creating the status tables", () -> {
             client.query(TableDdl.createDatabase(config.statusDatabase()));
@@ -325,12 +327,7 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
             flush(log);
         }
         bufferedRows = 0;
-        if (!statusRows.isEmpty()) {
-            byte[] rows = statusRows.toString().getBytes(StandardCharsets.UTF_8);
-            retrier.run("recording the status of tables without a key", () -> client.insert(
-                    StatusTable.qualifiedName(config.statusDatabase()), StatusTable.COLUMNS, "TabSeparated", rows));
-            statusRows.setLength(0);
-        }
+        statusRows.store(client, retrier);
     }
 
     private void flush(Changelog log) {
@@ -347,7 +344,7 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
             // The changelog is this table's only storage: /status and the API's freshness read this row.
             long now = System.currentTimeMillis();
             // Stored at the end of the flush (the next one for a table flushed alone), as the versions writer does.
-            statusRows.append(StatusTable.row(log.names, log.lastPosition, log.lastSourceTs, now, log.rows,
+            statusRows.add(StatusTable.row(log.names, log.lastPosition, log.lastSourceTs, now, log.rows,
                     now - started, 0));
         }
         log.reset();

@@ -46,9 +46,9 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
     private final TableControl tableControl;
     private int bufferedRows;
     /** Rows for the snapshots status table, stored with the next flush. */
-    private final StringBuilder snapshotRows = new StringBuilder();
-    /** Rows for the status table, one per table flushed, stored at the end of the flush: one insert for many tables. */
-    private final StringBuilder statusRows = new StringBuilder();
+    private final PendingRows snapshotRows;
+    /** Rows for the status table, one per table flushed, stored at the end of the flush. */
+    private final PendingRows statusRows;
     /** Target databases this writer created (or found): asked for once, not before every new table. */
     private final java.util.Set<String> databases = new java.util.HashSet<>();
     /** Whether this is the one task writing versions tables (the embedded default), so none appears behind its back. */
@@ -59,6 +59,10 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
                                 int subtasks, TableControl tableControl) {
         this.config = config;
         this.onlyWriter = subtasks == 1;
+        this.snapshotRows = new PendingRows(SnapshotsTable.qualifiedName(config.statusDatabase()), SnapshotsTable.COLUMNS,
+                "recording snapshot begins");
+        this.statusRows = new PendingRows(StatusTable.qualifiedName(config.statusDatabase()), StatusTable.COLUMNS,
+                "recording the status of the tables flushed");
         this.tableControl = tableControl;
         this.client = config.client();
         this.timers = timers;
@@ -237,7 +241,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
             }
         });
         // Stored with the next flush: one insert for the begins of many tables (a schema of thousands of them).
-        snapshotRows.append(SnapshotsTable.row(names, begin.position(), begin.scope(), begin.sourceTimestampMs()));
+        snapshotRows.add(SnapshotsTable.row(names, begin.position(), begin.scope(), begin.sourceTimestampMs()));
     }
 
     @Override
@@ -251,18 +255,8 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
             flushTable(buffer);
         }
         bufferedRows = 0;
-        if (!statusRows.isEmpty()) {
-            byte[] rows = statusRows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            retrier.run("recording the status of the tables flushed", () -> client.insert(
-                    StatusTable.qualifiedName(config.statusDatabase()), StatusTable.COLUMNS, "TabSeparated", rows));
-            statusRows.setLength(0);
-        }
-        if (!snapshotRows.isEmpty()) {
-            byte[] rows = snapshotRows.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            retrier.run("recording snapshot begins", () -> client.insert(
-                    SnapshotsTable.qualifiedName(config.statusDatabase()), SnapshotsTable.COLUMNS, "TabSeparated", rows));
-            snapshotRows.setLength(0);
-        }
+        statusRows.store(client, retrier);
+        snapshotRows.store(client, retrier);
     }
 
     private void flushTable(TableBuffer buffer) {
@@ -287,7 +281,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         double rate = previous == null ? 0 : buffer.rows * 1000.0 / Math.max(1, now - previous);
         // Stored at the end of the flush (or the next one, for a table flushed alone before a DDL, TRUNCATE or
         // snapshot begin): an insert per table flushed was a fifth of a new table's ClickHouse requests.
-        statusRows.append(StatusTable.row(buffer.names, buffer.lastPosition, buffer.lastSourceTs, now, buffer.rows,
+        statusRows.add(StatusTable.row(buffer.names, buffer.lastPosition, buffer.lastSourceTs, now, buffer.rows,
                 now - started, rate));
         buffer.reset();
     }

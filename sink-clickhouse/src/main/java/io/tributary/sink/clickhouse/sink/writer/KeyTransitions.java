@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
 final class KeyTransitions {
     private static final Logger LOG = LoggerFactory.getLogger(KeyTransitions.class);
     private static final long WAIT_MS = 600_000;
+    /**
+     * Of a {@code system.tables} row: 1 when it is the multiset view over {@code t__changes} (a table without a
+     * key). Its query names the {@code _copies} column (ClickHouse may drop the backticks).
+     */
+    private static final String IS_MULTISET_VIEW = "position(create_table_query, '_copies') > 0";
 
     private final ClickHouseSinkConfig config;
     private final ClickHouseHttp client;
@@ -95,14 +100,14 @@ final class KeyTransitions {
         // schema of thousands of them paid each request a table (docs/scaling.md).
         String versions = names.table() + TableNames.VERSIONS_SUFFIX;
         String stored = null;
-        for (String line : client.query("SELECT name, sorting_key, position(create_table_query, '_copies') > 0 "
-                + "FROM system.tables WHERE database = " + TableNames.literal(names.database()) + " AND name IN ("
+        for (String line : client.query("SELECT name, sorting_key, " + IS_MULTISET_VIEW + " FROM system.tables "
+                + "WHERE database = " + TableNames.literal(names.database()) + " AND name IN ("
                 + TableNames.literal(names.table()) + ", " + TableNames.literal(versions) + ") FORMAT TSVRaw").split("\n")) {
             String[] f = line.split("\t", -1);
             if (f.length < 3) {
                 continue;
             }
-            if (f[0].equals(names.table()) && "1".equals(f[2])) { // ClickHouse may drop the backticks
+            if (f[0].equals(names.table()) && "1".equals(f[2])) {
                 fromMultiset(names, mysqlTable, schema, firstRow);
                 return true;
             }
@@ -125,9 +130,9 @@ final class KeyTransitions {
 
     /** Whether the table's view is the multiset view over {@code t__changes} (a table without a key). */
     static boolean isMultiset(ClickHouseHttp client, TableNames names) {
-        String view = client.query("SELECT create_table_query FROM system.tables WHERE database = "
-                + TableNames.literal(names.database()) + " AND name = " + TableNames.literal(names.table()) + " FORMAT TSVRaw");
-        return view.contains("_copies"); // ClickHouse may drop the backticks
+        return "1".equals(client.query("SELECT " + IS_MULTISET_VIEW + " FROM system.tables WHERE database = "
+                + TableNames.literal(names.database()) + " AND name = " + TableNames.literal(names.table())
+                + " FORMAT TSVRaw").strip());
     }
 
     private void fromMultiset(TableNames names, String mysqlTable, TableSchema schema, SourcePosition firstRow) {
