@@ -31,9 +31,9 @@ import org.apache.flink.util.Collector;
  * after a DELETE or UPDATE at the same position; a row event holds no other pair of changes.
  *
  * <p>Some events pass unchecked and leave the position alone. Snapshot rows are not binlog changes:
- * the reader emits a table's snapshot rows before its binlog changes after the snapshot's position
- * (the first snapshot precedes the binlog, a resync holds the binlog back), and a late one's older
- * version loses in ClickHouse. A snapshot's begin (a resync's, after binlog changes of other tables)
+ * the reader emits each key's snapshot row before that key's binlog changes after the row's read
+ * (the chunk engine withholds them until then, for the first snapshot and a resync alike), and a late
+ * one's older version loses in ClickHouse. A snapshot's begin (a resync's, after binlog changes of other tables)
  * carries the snapshot's position, so it would look like a repeat; a repeated begin removes nothing more. One DDL statement can yield several
  * events at one position (one per table it drops), and the sink applies a repeated DDL as it does
  * after any restore.

@@ -68,6 +68,13 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
                 c.get(MySqlSourceOptions.SNAPSHOT_CHUNK_ROWS));
     }
 
+    /** These settings narrowed to one captured table ({@code db.table}): what a resync reads. */
+    public MySqlSourceConfig onlyTable(String table) {
+        return new MySqlSourceConfig(host, port, user, password, List.of(table.substring(0, table.indexOf('.'))),
+                List.of(table), serverId, queueCapacity, heartbeatInterval, pollInterval, sslMode, sslCa, snapshotReader,
+                snapshotThreads, snapshotChunkRows);
+    }
+
     /** The snapshot reader's thread count on this machine: as configured, or half its cores (at least 1). */
     public int snapshotThreadsHere() {
         return snapshotThreads > 0 ? snapshotThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);

@@ -76,6 +76,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private io.tributary.cdc.source.snapshot.KeyWeights tailWeights;
     /** The snapshot's position P after it ended, until the binlog reaches it: records before P are in it already. */
     private io.tributary.cdc.event.SourcePosition streamFrom;
+    /** The resync the running engine ({@link #chunked} or, without GTIDs, {@link #snapshot}) serves, or null. */
+    private volatile ParkedTables.Request resync;
+    /** Rows the running resync handed out. */
+    private long resyncRows;
 
     public BinlogSourceReader(MySqlSourceConfig config, SourceReaderContext context,
                               java.util.Set<String> replacedImageTables, TableControl control, boolean ddlBarrier) {
@@ -95,7 +99,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         this.converter = new RecordConverter(replacedImageTables);
         this.schemaBuilder = new io.tributary.cdc.debezium.DebeziumTables(config);
         converter.tableSchemasFrom(schemaBuilder::valueSchema);
-        this.parked = new ParkedTables(config, control, this::wakeUp);
+        this.parked = new ParkedTables(control, this::wakeUp);
         this.ddlBarrier = ddlBarrier ? new DdlBarrier(this::wakeUp) : null;
         this.snapshotProgress = new SnapshotProgress(config);
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
@@ -143,7 +147,6 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         }
         reading = BinlogNumbering.resume(config, split);
         converter.useEpoch(reading.epoch());
-        parked.useEpoch(reading.epoch());
         parked.restore(split.resyncs());
         engineState = new EngineStateRegistry.EngineState(split.offsetKey(), split.offsetValue(), split.schemaHistory());
         engineState.onPartialChange(this::enqueuePartialChange);
@@ -171,10 +174,11 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 .using(DebeziumProperties.build(config, engineId, snapshot == null && chunked == null, chunked != null))
                 .using((success, message, error) -> {
                     Throwable stopped = error != null ? error : new IllegalStateException("Debezium stopped: " + message);
-                    if (snapshot != null) {
+                    // A resync's engine does not hear of it: the failure is the pipeline's, not its table's.
+                    if (snapshot != null && resync == null) {
                         snapshot.debeziumFailed(stopped);
                     }
-                    if (chunked != null) {
+                    if (chunked != null && chunked.resyncOf() == null) {
                         chunked.debeziumFailed(stopped);
                     }
                     if (!closing) {
@@ -322,8 +326,11 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 committer.markProcessed(r);
                 continue;
             }
+            // Every change carries its GTID, also while no snapshot runs: a resync may start with it still queued, and
+            // its windows must tell which changes its reads hold (ParkAndResyncIT lost a delete when only the changes
+            // queued after the resync began had theirs: an older update without one was applied over the rows).
             queue.put(new QueuedRecord(event, record.sourcePartition(), record.sourceOffset(), null, null,
-                    chunks != null && event != null ? gtidOf(record) : null, null));
+                    event != null ? gtidOf(record) : null, null));
             available.complete(null);
             committer.markProcessed(r);
         }
@@ -386,6 +393,93 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             windows.forget(change.qualifiedTable());
         }
         parked.park(change.qualifiedTable(), change.file() + ":" + change.position(), why);
+        endResyncOf(change.qualifiedTable());
+    }
+
+    /**
+     * Whether the windows withhold a change of a table being read. A resync whose table was truncated,
+     * dropped or renamed under it starts again (the first snapshot is taken again by a restart).
+     */
+    private boolean withheld(io.tributary.cdc.source.snapshot.SnapshotWindows windows, QueuedRecord r,
+                             io.tributary.cdc.event.SourcePosition at) {
+        try {
+            return windows.change(r.event(), r.gtid(), at)
+                    == io.tributary.cdc.source.snapshot.SnapshotWindows.Decision.WITHHELD;
+        } catch (io.tributary.cdc.source.snapshot.SnapshotWindows.TableRewritten e) {
+            if (resync == null) {
+                throw e;
+            }
+            closeResync();
+            parked.resyncAgain(e.getMessage());
+            return false; // the table's changes are skipped again until its resync starts over
+        }
+    }
+
+    /** Parks {@code table} (a row that cannot be converted), which ends its read if one runs. */
+    private void park(String table, Map<String, ?> offset, Throwable failure,
+                      io.tributary.cdc.source.snapshot.SnapshotWindows windows) {
+        if (windows != null) {
+            windows.forget(table);
+        }
+        parked.park(table, offset, failure);
+        endResyncOf(table);
+    }
+
+    /** The running resync of {@code table}, if any, ends: the table was parked again. */
+    private void endResyncOf(String table) {
+        if (resync != null && resync.table().equals(table)) {
+            closeResync();
+        }
+    }
+
+    /**
+     * Starts the next requested resync, when the first snapshot is done and none runs: the chunk engine
+     * re-reads the table while the binlog streams (GTIDs on), or, without GTIDs, the locking reader reads
+     * it while the binlog waits. True if one started.
+     */
+    private boolean startRequestedResync() {
+        if (snapshot != null || resync != null) {
+            return false;
+        }
+        ParkedTables.Request request = parked.startRequestedResync();
+        if (request == null) {
+            return false;
+        }
+        resync = request;
+        resyncRows = 0;
+        snapshotProgress.startsOver(request.table());
+        lockingBegun.remove(request.table());
+        if (reading.gtids()) {
+            chunked = io.tributary.cdc.source.snapshot.ChunkedSnapshot.resync(config, request.table(), converter,
+                    reading.epoch(), this::wakeUp);
+        } else {
+            LOG.info("Resync of {}: gtid_mode is not ON, so the locking snapshot reads it while the binlog waits (it "
+                    + "needs RELOAD); with gtid_mode=ON it is read without locks while the binlog streams",
+                    request.table());
+            snapshot = new ParallelSnapshot(config.onlyTable(request.table()), converter, this::wakeUp);
+            snapshot.debeziumStarted();
+        }
+        return true;
+    }
+
+    /** The resync's read is done: recorded, with the position its rows are versioned at. */
+    private void finishResync(io.tributary.cdc.event.SourcePosition at) {
+        closeResync();
+        parked.resyncFinished(converter.inEpoch(at), resyncRows);
+    }
+
+    /** Stops the engine the running resync reads with. */
+    private void closeResync() {
+        resync = null;
+        if (chunked != null) {
+            chunked.close();
+            chunked = null;
+        }
+        if (snapshot != null) {
+            snapshot.close();
+            snapshot = null;
+        }
+        wakeUp(); // the binlog may go on
     }
 
     private void wakeUp() {
@@ -415,12 +509,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 return InputStatus.NOTHING_AVAILABLE; // the tables to read are not registered yet: the binlog waits
             }
         }
-        if (parked.resyncing()) {
-            // The binlog waits (Debezium blocks on the full queue) while the table's rows are handed out.
-            return parked.emitResyncRows(output, MAX_RECORDS_PER_POLL)
-                    ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
-        }
-        if (parked.startRequestedResync()) {
+        if (chunked == null && startRequestedResync()) {
             return InputStatus.MORE_AVAILABLE;
         }
         for (int i = 0; i < MAX_RECORDS_PER_POLL; i++) {
@@ -439,7 +528,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 streamFrom = null;
             }
             if (r.failedTable() != null) {
-                parked.park(r.failedTable(), r.offset(), r.failure());
+                park(r.failedTable(), r.offset(), r.failure(), windows);
             } else if (r.failure() != null) {
                 throw SourceFailures.classify(r.failure(), lastOffset, split == null ? null : split.offsetValue());
             }
@@ -465,8 +554,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                     emitRows(output, windows.handOut(at)); // chunks whose high watermark this record is past
                 }
                 if (r.event() != null && at != null && windows.isReading(r.event().qualifiedTable())
-                        && windows.change(r.event(), r.gtid(), at)
-                        == io.tributary.cdc.source.snapshot.SnapshotWindows.Decision.WITHHELD) {
+                        && withheld(windows, r, at)) {
                     lastPartition = r.partition();
                     lastOffset = r.offset();
                     continue;
@@ -494,6 +582,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
      */
     private io.tributary.cdc.source.snapshot.SnapshotWindows reconcileChunks(ReaderOutput<ChangeEvent> output) {
         io.tributary.cdc.source.snapshot.ChunkedSnapshot engine = chunked;
+        if (engine.failure() != null && resync != null) {
+            failResync(engine.failure(), engine.positionOffset());
+            return null;
+        }
         if (engine.failure() != null) {
             // Debezium's own failure reaches the engine too (its binlog reader stopped): classified like any
             // source failure, so one that no restart can cure stops for good instead of restarting once more
@@ -509,8 +601,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 if (!parked.canPark()) {
                     throw r.failure();
                 }
-                windows.forget(r.chunk().table());
-                parked.park(r.chunk().table(), engine.positionOffset(), r.failure());
+                park(r.chunk().table(), engine.positionOffset(), r.failure(), windows);
+                if (chunked == null) {
+                    return null; // the resync's table: its read ended
+                }
                 continue;
             }
             windows.read(r);
@@ -524,9 +618,18 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             if (!parked.canPark()) {
                 throw new org.apache.flink.runtime.execution.SuppressRestartsException(why);
             }
-            parked.park(given[0], engine.positionOffset(), why);
+            park(given[0], engine.positionOffset(), why, windows);
+            if (chunked == null) {
+                return null;
+            }
         }
         emitRows(output, windows.handOut(cursor));
+        if (windows.finished() && resync != null) {
+            LOG.info("Resync of {}: {} chunk(s) read without locks in {} ms", resync.table(), engine.chunksRead(),
+                    System.currentTimeMillis() - engine.startedAtMs());
+            finishResync(engine.position());
+            return windows;
+        }
         if (windows.finished()) {
             LOG.info("Snapshot of {} chunk(s) read without locks in {} ms{}; rows versioned at {}", engine.chunksRead(),
                     System.currentTimeMillis() - engine.startedAtMs(), engine.chunksSkipped() == 0 ? ""
@@ -544,6 +647,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 output.collect(event, event.sourceTimestampMs());
                 if (event.op() == ChangeEvent.Op.SNAPSHOT) {
                     snapshotProgress.snapshotRow(event.qualifiedTable());
+                    if (resync != null) {
+                        resyncRows++;
+                    }
                 } else if (event.op() == ChangeEvent.Op.SNAPSHOT_BEGIN && chunked != null) {
                     // A table a resumed snapshot reads in part: its progress counts against that part.
                     snapshotProgress.readsPart(event.qualifiedTable(), chunked.shareLeft(event.qualifiedTable()));
@@ -567,12 +673,20 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             if (batch == null) {
                 return InputStatus.NOTHING_AVAILABLE;
             }
+            if (batch.failure() != null && resync != null) {
+                failResync(batch.failure(), snapshot.positionOffset());
+                return InputStatus.MORE_AVAILABLE;
+            }
             if (batch.failure() != null) {
                 if (batch.failedTable() == null || !parked.canPark()) {
                     throw SourceFailures.classify(batch.failure(), lastOffset, split == null ? null : split.offsetValue());
                 }
                 parked.park(batch.failedTable(), snapshot.positionOffset(), batch.failure());
                 continue;
+            }
+            if (batch.last() && resync != null) {
+                finishResync(snapshot.position()); // the binlog goes on: the table's rows before it are skipped
+                return InputStatus.MORE_AVAILABLE;
             }
             if (batch.last()) {
                 streamFrom = snapshot.position();
@@ -590,6 +704,21 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             emitRows(output, rows);
         }
         return InputStatus.MORE_AVAILABLE;
+    }
+
+    /**
+     * The resync's read failed: the table is parked with the cause (its rows are skipped again, the others
+     * flow) and the operator resyncs it once the cause is fixed; a restart would only fail the same way.
+     */
+    private void failResync(RuntimeException failure, Map<String, ?> at) {
+        String table = resync.table();
+        closeResync();
+        if (failure instanceof io.tributary.cdc.source.snapshot.SnapshotWindows.TableRewritten) {
+            parked.resyncAgain(failure.getMessage());
+            return;
+        }
+        parked.park(table, at, new IllegalStateException("The resync of " + table + " failed: " + failure.getMessage(),
+                failure));
     }
 
     /**
@@ -639,7 +768,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         if (engine != null && (engine.hasData() || engine.windows() == null)) {
             return engine.hasData();
         }
-        return parked.resyncing() ? parked.resyncHasData() : !queue.isEmpty() || parked.resyncRequested();
+        return !queue.isEmpty() || (resync == null && engine == null && parked.resyncRequested());
     }
 
     /** Flink may ask twice before waiting: hand out the same pending future until it completes. */
@@ -672,7 +801,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         List<BinlogSplit.UnfinishedTable> unfinished = List.of();
         boolean streaming = lastOffset != null;
         io.tributary.cdc.source.snapshot.ChunkedSnapshot engine = chunked;
-        if (engine != null) {
+        // A resync keeps nothing of its read: its request stays open until a checkpoint after its end holds it, so a
+        // restart before that reads the table again from the start (its changes are skipped until then).
+        if (engine != null && engine.resyncOf() == null) {
             io.tributary.cdc.source.snapshot.SnapshotWindows windows = engine.windows();
             io.tributary.cdc.source.snapshot.SnapshotWindows.Kept kept =
                     windows == null ? null : windows.checkpoint(cursor, resumableSnapshot);

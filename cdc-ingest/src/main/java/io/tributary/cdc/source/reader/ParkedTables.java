@@ -2,7 +2,6 @@ package io.tributary.cdc.source.reader;
 
 import io.tributary.cdc.event.ChangeEvent;
 import io.tributary.cdc.event.SourcePosition;
-import io.tributary.cdc.source.MySqlSourceConfig;
 import io.tributary.cdc.source.TableControl;
 import io.tributary.cdc.source.split.BinlogSplit;
 import java.util.HashMap;
@@ -13,16 +12,15 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The source side of parking: skips the rows of parked tables so the others keep flowing, runs
- * requested resyncs ({@link TableResync}) one at a time, and skips a resynced table's binlog rows
- * before the position its snapshot read at. Table states are read from {@link TableControl} every
+ * The source side of parking: skips the rows of parked tables so the others keep flowing, hands
+ * requested resyncs to the reader one at a time (which re-reads the table with the snapshot's
+ * engine), and skips a resynced table's binlog rows before the position its re-read was versioned at. Table states are read from {@link TableControl} every
  * {@link #REFRESH_MS} ms off the task thread; a resync is recorded there only once a checkpoint
  * holding it completed, so a crash before that redoes it instead of losing its rows.
  */
@@ -30,7 +28,6 @@ final class ParkedTables implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ParkedTables.class);
     static final long REFRESH_MS = 2_000;
 
-    private final MySqlSourceConfig config;
     private final TableControl control;
     private final Runnable wakeUp;
     private final Set<String> parkedHere = new HashSet<>();
@@ -38,12 +35,10 @@ final class ParkedTables implements AutoCloseable {
     private final TreeMap<Long, Map<String, BinlogSplit.Resync>> checkpointed = new TreeMap<>();
     private final ScheduledExecutorService refresher;
     private volatile Map<String, TableControl.TableState> states = Map.of();
-    private volatile TableResync active;
+    /** The resync running, or null. */
+    private volatile Request active;
 
-    private volatile int epoch;
-
-    ParkedTables(MySqlSourceConfig config, TableControl control, Runnable wakeUp) {
-        this.config = config;
+    ParkedTables(TableControl control, Runnable wakeUp) {
         this.control = control;
         this.wakeUp = wakeUp;
         if (!canPark()) {
@@ -65,19 +60,14 @@ final class ParkedTables implements AutoCloseable {
     void refresh() {
         try {
             states = Map.copyOf(control.states());
-            // A resync of an empty table ends without a row to wake the reader: look again regularly.
-            if (resyncRequested() || resyncing()) {
+            // A request must wake a reader with nothing else to do.
+            if (resyncRequested()) {
                 wakeUp.run();
             }
         } catch (RuntimeException e) {
             // ClickHouse unreachable: keep the last known states; the sink is waiting for it anyway.
             LOG.warn("Cannot read parked tables and resync requests: {}", e.getMessage());
         }
-    }
-
-    /** Resyncs started from now on version their rows in {@code epoch}, the reader's. */
-    void useEpoch(int epoch) {
-        this.epoch = epoch;
     }
 
     void restore(Map<String, BinlogSplit.Resync> restored) {
@@ -109,6 +99,10 @@ final class ParkedTables implements AutoCloseable {
         String message = error.getMessage() == null ? error.toString() : error.getMessage();
         control.park(table, position, message);
         parkedHere.add(table);
+        Request resyncing = active;
+        if (resyncing != null && resyncing.table().equals(table)) {
+            active = null; // the re-read of a table parked again is given up; a new request starts another
+        }
         LOG.error("Table {} is PARKED at {}: its rows are skipped, the other tables keep flowing. Cause: {}. Fix the "
                 + "cause, then run: ./tributary resync {}", table, position, message, table, error);
     }
@@ -130,6 +124,10 @@ final class ParkedTables implements AutoCloseable {
     }
 
     boolean isParked(String table) {
+        Request resyncing = active;
+        if (resyncing != null && resyncing.table().equals(table)) {
+            return false; // its re-read runs: the reader withholds its changes where the re-read covers them
+        }
         if (parkedHere.contains(table)) {
             return true;
         }
@@ -168,63 +166,53 @@ final class ParkedTables implements AutoCloseable {
         return active != null;
     }
 
-    boolean resyncHasData() {
-        return active != null && active.hasData();
+    /** The table being resynced, or null. */
+    String resyncTable() {
+        Request r = active;
+        return r == null ? null : r.table();
     }
 
-    /** Starts the next requested resync; true if one started. */
-    boolean startRequestedResync() {
+    /** A resync requested in the table control and not done yet: which table, asked for when. */
+    record Request(String table, long requestedAtMs) {}
+
+    /**
+     * Takes the next requested resync, or null: from now on the table's changes and the rows its
+     * re-read hands out pass (the reader withholds what the re-read covers), until it is done or the
+     * table is parked again.
+     */
+    Request startRequestedResync() {
         Map.Entry<String, TableControl.TableState> request = active == null ? pendingRequest() : null;
         if (request == null) {
-            return false;
+            return null;
         }
-        active = new TableResync(config, request.getKey(), request.getValue().atMs(), epoch, wakeUp);
-        return true;
+        Request r = new Request(request.getKey(), request.getValue().atMs());
+        active = r;
+        parkedHere.remove(r.table());
+        return r;
     }
 
-    /** Hands out up to {@code max} rows of the running resync; true while more may be ready right away. */
-    boolean emitResyncRows(ReaderOutput<ChangeEvent> output, int max) {
-        try {
-            for (int i = 0; i < max; i++) {
-                ChangeEvent e = active.poll();
-                if (e == null) {
-                    break;
-                }
-                ChangeEvent begin = active.takeBegin(); // before the first row
-                if (begin != null) {
-                    output.collect(begin, begin.sourceTimestampMs());
-                }
-                output.collect(e, e.sourceTimestampMs());
-            }
-            if (active.isComplete()) {
-                finishResync(output);
-                return true;
-            }
-            return active.hasData();
-        } catch (TableResync.UnconvertibleRow e) {
-            String table = active.table();
-            active.close();
-            active = null;
-            park(table, "resync", e.getCause());
-            return true;
-        }
-    }
-
-    private void finishResync(ReaderOutput<ChangeEvent> output) {
-        TableResync done = active;
+    /**
+     * The running resync read its table at {@code at} (in the reader's epoch): its binlog rows before that
+     * position are skipped from now on (the re-read holds them), and the next completed checkpoint records
+     * it as done.
+     */
+    void resyncFinished(SourcePosition at, long rows) {
+        Request done = active;
         active = null;
-        done.close();
-        ChangeEvent begin = done.takeBegin(); // an empty table: no row came
-        if (begin != null) {
-            output.collect(begin, begin.sourceTimestampMs());
-        }
-        SourcePosition at = done.position();
         synchronized (resyncs) {
             resyncs.put(done.table(), new BinlogSplit.Resync(done.requestedAtMs(), at));
         }
-        parkedHere.remove(done.table());
         LOG.info("Resync of {} read {} rows at {}; its binlog rows before that position are skipped, later ones "
-                + "apply. It is recorded as done once the next checkpoint completes.", done.table(), done.rowsEmitted(), at);
+                + "apply. It is recorded as done once the next checkpoint completes.", done.table(), rows, at);
+    }
+
+    /** The running resync is given up without a result: its request stays, so it is taken again. */
+    void resyncAgain(String why) {
+        Request r = active;
+        active = null;
+        if (r != null) {
+            LOG.info("Resync of {} starts again: {}", r.table(), why);
+        }
     }
 
     Map<String, BinlogSplit.Resync> resyncsForCheckpoint(long checkpointId) {
@@ -265,9 +253,6 @@ final class ParkedTables implements AutoCloseable {
     public void close() {
         if (refresher != null) {
             refresher.shutdownNow();
-        }
-        if (active != null) {
-            active.close();
         }
     }
 }

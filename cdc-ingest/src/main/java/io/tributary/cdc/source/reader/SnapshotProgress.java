@@ -53,6 +53,12 @@ final class SnapshotProgress {
         }
     }
 
+    /** {@code table} is read again (a resync): counted from zero, against MySQL's estimate of now. */
+    void startsOver(String table) {
+        tables.remove(table);
+        estimates.remove(table.substring(0, table.indexOf('.')));
+    }
+
     void snapshotRow(String table) {
         long[] t = tables.computeIfAbsent(table, k -> new long[] {0, 0, estimate(k)});
         t[0]++;

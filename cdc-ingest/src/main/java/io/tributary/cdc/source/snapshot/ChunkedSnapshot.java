@@ -59,19 +59,21 @@ public final class ChunkedSnapshot implements AutoCloseable {
     private volatile int chunksSkipped;
     /** Of each table a resumed snapshot reads in part, the share of its chunks left to read. */
     private final Map<String, Double> shareLeft = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The one table a resync reads again while the binlog streams, or null for the first snapshot. */
+    private final String resyncOf;
 
     public ChunkedSnapshot(MySqlSourceConfig config, RecordConverter converter, int epoch, Runnable onData) {
         this(config, converter, epoch, onData, null);
     }
 
     /**
-     * {@code resumed}: the tables an earlier run's checkpoint kept as unfinished (Debezium resumes from that
-     * checkpoint's offset): only those are read, and of a table with chunks only those not done; null: a
-     * new snapshot of every captured table.
+     * {@code config}: the settings of a new pipeline, {@code resumed}: as below, {@code resyncOf}: the table of
+     * a resync, or null.
      */
-    public ChunkedSnapshot(MySqlSourceConfig config, RecordConverter converter, int epoch, Runnable onData,
-                           List<BinlogSplit.UnfinishedTable> resumed) {
+    private ChunkedSnapshot(MySqlSourceConfig config, RecordConverter converter, int epoch, Runnable onData,
+                            List<BinlogSplit.UnfinishedTable> resumed, String resyncOf) {
         this.resumed = resumed == null ? null : List.copyOf(resumed);
+        this.resyncOf = resyncOf;
         this.config = config;
         this.converter = converter;
         this.epoch = epoch;
@@ -81,6 +83,33 @@ public final class ChunkedSnapshot implements AutoCloseable {
         this.coordinator = new Thread(this::run, "chunked-snapshot-" + config.host() + ":" + config.port());
         coordinator.setDaemon(true);
         coordinator.start();
+    }
+
+    /**
+     * Reads {@code table} ({@code db.table}) again while the binlog streams, as the first snapshot reads
+     * every table: its rows versioned at the binlog's end now, its changes reconciled chunk by chunk.
+     * Debezium streams already, so the windows register at once; until they do, the binlog waits.
+     */
+    public static ChunkedSnapshot resync(MySqlSourceConfig config, String table, RecordConverter converter, int epoch,
+                                         Runnable onData) {
+        ChunkedSnapshot resync = new ChunkedSnapshot(config.onlyTable(table), converter, epoch, onData, null, table);
+        resync.debeziumStarted();
+        return resync;
+    }
+
+    /** The table this engine resyncs, or null when it takes the first snapshot. */
+    public String resyncOf() {
+        return resyncOf;
+    }
+
+    /**
+     * {@code resumed}: the tables an earlier run's checkpoint kept as unfinished (Debezium resumes from that
+     * checkpoint's offset): only those are read, and of a table with chunks only those not done; null: a
+     * new snapshot of every captured table.
+     */
+    public ChunkedSnapshot(MySqlSourceConfig config, RecordConverter converter, int epoch, Runnable onData,
+                           List<BinlogSplit.UnfinishedTable> resumed) {
+        this(config, converter, epoch, onData, resumed, null);
     }
 
     /** Debezium sent its first record: it streams from a fixed position, tables may be registered. */
@@ -166,8 +195,15 @@ public final class ChunkedSnapshot implements AutoCloseable {
                 if (resumed == null) {
                     estimates.keySet().forEach(w::register);
                     assigner = new ChunkAssigner(estimates);
-                    LOG.info("Snapshot of {} table(s) without locks by {} reader(s), rows versioned at {}",
-                            estimates.size(), config.snapshotThreadsHere(), p0);
+                    if (resyncOf == null) {
+                        LOG.info("Snapshot of {} table(s) without locks by {} reader(s), rows versioned at {}",
+                                estimates.size(), config.snapshotThreadsHere(), p0);
+                    } else if (estimates.isEmpty()) {
+                        LOG.warn("Resync of {}: the table no longer exists; there is nothing to read", resyncOf);
+                    } else {
+                        LOG.info("Resync of {} without locks by {} reader(s) while the binlog streams, rows versioned "
+                                + "at {}", resyncOf, config.snapshotThreadsHere(), p0);
+                    }
                 } else {
                     restore(w, estimates, first, c, p0);
                 }
@@ -415,7 +451,7 @@ public final class ChunkedSnapshot implements AutoCloseable {
      * has still to read is gone).
      */
     private static IllegalStateException gone(String table, SQLException e) {
-        return new IllegalStateException(table + " no longer exists under that name (dropped or renamed while the "
+        return new SnapshotWindows.TableRewritten(table + " no longer exists under that name (dropped or renamed while the "
                 + "snapshot read it: " + e.getMessage() + "); the snapshot is taken again.", e);
     }
 

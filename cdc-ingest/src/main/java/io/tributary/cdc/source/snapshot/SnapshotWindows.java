@@ -43,6 +43,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * the chunk readers once per chunk (plan, start).
  */
 public final class SnapshotWindows {
+    /**
+     * A table being read was truncated, dropped or renamed: the rows read of it are stale, so its read
+     * is taken again from the start (a new pipeline's snapshot by a restart, a resync by the reader).
+     */
+    public static final class TableRewritten extends IllegalStateException {
+        public TableRewritten(String message) {
+            super(message);
+        }
+
+        public TableRewritten(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** What the source reader does with a binlog change. */
     public enum Decision { PASS, WITHHELD }
 
@@ -259,7 +273,7 @@ public final class SnapshotWindows {
             if (change.at.compareTo(readsFrom) >= 0) {
                 // Rows read before it are stale and the sinks apply it at its position, above this snapshot's
                 // rows: a restart reads at a newer position (where this statement is below, as handled next).
-                throw new IllegalStateException(state.table + " was truncated, dropped or renamed (" + statement.strip()
+                throw new TableRewritten(state.table + " was truncated, dropped or renamed (" + statement.strip()
                         + ") while the snapshot read it; the snapshot is taken again.");
             }
             // Before every read of this run (a resumed snapshot meets what happened while it was down).
@@ -268,7 +282,7 @@ public final class SnapshotWindows {
                 return Decision.PASS;
             }
             if (rename && !resumed) {
-                throw new IllegalStateException(state.table + " was renamed (" + statement.strip() + ") as the snapshot "
+                throw new TableRewritten(state.table + " was renamed (" + statement.strip() + ") as the snapshot "
                         + "began; the snapshot is taken again.");
             }
             if (rename) {

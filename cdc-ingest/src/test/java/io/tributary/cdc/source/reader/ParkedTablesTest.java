@@ -6,10 +6,8 @@ import io.tributary.cdc.event.ChangeEvent;
 import io.tributary.cdc.event.ColumnSchema;
 import io.tributary.cdc.event.SourcePosition;
 import io.tributary.cdc.event.TableSchema;
-import io.tributary.cdc.source.MySqlSourceConfig;
 import io.tributary.cdc.source.TableControl;
 import io.tributary.cdc.source.split.BinlogSplit;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,14 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /** Which rows pass while tables are parked, requested, resynced; when a resync is recorded as done. */
 class ParkedTablesTest {
-    private static final MySqlSourceConfig CONFIG = new MySqlSourceConfig("127.0.0.1", 3306, "cdc", "pw", List.of("shop"),
-            List.of(), 5400, 16, Duration.ofSeconds(5), Duration.ofMillis(20),
-            io.tributary.cdc.source.MySqlSslMode.PREFERRED, null,
-            io.tributary.cdc.source.MySqlSnapshotReader.LOCKING, 0, 50_000);
     private static final TableSchema SCHEMA = new TableSchema(List.of(new ColumnSchema("id", "INT", 0, 0, false, true)));
 
     private final RecordingControl control = new RecordingControl();
-    private final ParkedTables parked = new ParkedTables(CONFIG, control, () -> {});
+    private final ParkedTables parked = new ParkedTables(control, () -> {});
 
     @AfterEach
     void close() {
@@ -93,8 +87,47 @@ class ParkedTablesTest {
     }
 
     @Test
+    void aRunningResyncLetsItsTableThroughAndRecordsItsPositionWhenDone() {
+        control.set("shop.orders", TableControl.State.RESYNC_REQUESTED, 200);
+        parked.refresh();
+        assertThat(parked.passes(row("orders", 5000))).as("requested, not started: skipped").isFalse();
+
+        ParkedTables.Request request = parked.startRequestedResync();
+        assertThat(request).isEqualTo(new ParkedTables.Request("shop.orders", 200));
+        assertThat(parked.startRequestedResync()).as("one at a time").isNull();
+        assertThat(parked.resyncRequested()).isFalse();
+        assertThat(parked.passes(row("orders", 5000))).as("its re-read runs: the reader withholds what it covers").isTrue();
+
+        parked.resyncFinished(SourcePosition.snapshot("binlog.000001", 6000), 10);
+        assertThat(parked.resyncing()).isFalse();
+        assertThat(parked.passes(row("orders", 5999))).as("before the re-read's position: in its rows").isFalse();
+        assertThat(parked.passes(row("orders", 6000))).isTrue();
+        assertThat(parked.resyncsForCheckpoint(1)).containsKey("shop.orders");
+        parked.checkpointCompleted(1);
+        assertThat(control.resynced).containsExactly("shop.orders@200");
+    }
+
+    @Test
+    void aResyncGivenUpOrParkedAgainLeavesItsTableSkipped() {
+        control.set("shop.orders", TableControl.State.RESYNC_REQUESTED, 200);
+        parked.refresh();
+        parked.startRequestedResync();
+        parked.resyncAgain("TRUNCATE TABLE orders while it was read");
+        assertThat(parked.resyncing()).isFalse();
+        assertThat(parked.passes(row("orders", 5000))).as("skipped until the resync starts over").isFalse();
+        assertThat(parked.startRequestedResync()).as("the request stays").isNotNull();
+
+        parked.park("shop.orders", "resync", new IllegalStateException("bad date"));
+        assertThat(parked.resyncing()).as("a table parked again ends its re-read").isFalse();
+        assertThat(parked.passes(row("orders", 5000))).isFalse();
+        parked.resyncsForCheckpoint(1);
+        parked.checkpointCompleted(1);
+        assertThat(control.resynced).as("nothing recorded as done").isEmpty();
+    }
+
+    @Test
     void withoutTableControlNothingIsParked() {
-        ParkedTables none = new ParkedTables(CONFIG, TableControl.NONE, () -> {});
+        ParkedTables none = new ParkedTables(TableControl.NONE, () -> {});
         assertThat(none.canPark()).isFalse();
         assertThat(none.passes(row("orders", 1))).isTrue();
         none.close();
