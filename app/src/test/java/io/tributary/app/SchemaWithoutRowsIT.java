@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Schema changes that no row follows take effect in ClickHouse at their own position: ADD (with a
  * DEFAULT that MySQL gives every existing row), DROP, MODIFY, RENAME and reordering of columns, on a
- * table with a key and one without, a primary key added and dropped, CREATE TABLE of an empty table, a batch of ALTERs over many
+ * table with a key and one without, a primary key added and dropped, CREATE TABLE of an empty table, tables already
+ * empty when the snapshot reads them (with and without a key: created from the snapshot's begin), a batch of ALTERs over many
  * tables, and an ALTER made while the pipeline was killed. After each, nothing but the statement
  * happened: {@code verify} must say equal and the ClickHouse view must have MySQL's columns, in order.
  * (Before: the view kept its old columns until some row of the table changed.)
@@ -38,6 +39,9 @@ class SchemaWithoutRowsIT {
             st.execute("CREATE TABLE quiet_nokey (x INT, y VARCHAR(10))");
             st.execute("INSERT INTO quiet VALUES (1, 10, 'one'), (2, 20, 'two'), (3, 30, NULL)");
             st.execute("INSERT INTO quiet_nokey VALUES (1, 'a'), (1, 'a'), (2, NULL)");
+            // Empty when the snapshot reads them: no row creates them in ClickHouse, their snapshot's begin does.
+            st.execute("CREATE TABLE empty_at_snapshot (id INT PRIMARY KEY, note VARCHAR(20))");
+            st.execute("CREATE TABLE empty_nokey_at_snapshot (x INT, y VARCHAR(10))");
             st.execute("CREATE TABLE rekeyed (id INT NOT NULL, v VARCHAR(10))");
             st.execute("INSERT INTO rekeyed VALUES (1, 'one'), (2, 'two'), (3, NULL)");
             for (int i = 0; i < BATCH; i++) {
@@ -50,7 +54,9 @@ class SchemaWithoutRowsIT {
                 "quietddl-" + System.nanoTime(), Map.of("state.checkpoint-interval", "1s"));
         Process pipeline = PipelineTestSupport.startPipeline(setup.file(), setup.env(), dir.resolve("run1.log"));
         try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, DB); Statement st = c.createStatement()) {
-            PipelineTestSupport.awaitEqual(setup.conf(), 180);
+            String first = PipelineTestSupport.awaitEqual(setup.conf(), 180);
+            assertThat(first).contains(DB + ".empty_at_snapshot").contains(DB + ".empty_nokey_at_snapshot");
+            awaitSameColumns(mysql, clickhouse, List.of("empty_at_snapshot", "empty_nokey_at_snapshot"), "the snapshot");
             String[] statements = {
                 "ALTER TABLE quiet ADD COLUMN extra INT NOT NULL DEFAULT 7",
                 "ALTER TABLE quiet DROP COLUMN b",

@@ -118,6 +118,11 @@ public final class RecordConverter {
      * converted values of the JDBC row, indexed by {@code rowSchema}'s fields
      * ({@link DebeziumTables.RowConverter}), so the row converts exactly as Debezium's snapshot records do.
      */
+    /** The columns of snapshot rows read with these schemas, as {@link #snapshotRow} gives them. */
+    public TableSchema schemaOf(String database, String table, Schema rowSchema, Schema keySchema) {
+        return reader(database, table, rowSchema, keySchema).schema();
+    }
+
     public ChangeEvent snapshotRow(String database, String table, Schema rowSchema, Schema keySchema,
                                    Object[] fieldValues, SourcePosition position, long readAtMs) {
         TableReader reader = reader(database, table, rowSchema, keySchema);

@@ -98,8 +98,17 @@ public final class ChangeEvent {
      */
     public static ChangeEvent snapshotBegin(String database, String table, SourcePosition snapshot, long readAtMs,
                                             SnapshotScope scope) {
-        return new ChangeEvent(database, table, Op.SNAPSHOT_BEGIN, snapshot, readAtMs,
-                new TableSchema(java.util.List.of()), new String[0], null, null, Objects.requireNonNull(scope, "scope"));
+        return snapshotBegin(database, table, snapshot, readAtMs, scope, new TableSchema(java.util.List.of()));
+    }
+
+    /**
+     * A begin that also carries the table's columns as the snapshot read them (no values), so that the sinks
+     * create a table read empty, which no row would create; an empty schema when they are not known.
+     */
+    public static ChangeEvent snapshotBegin(String database, String table, SourcePosition snapshot, long readAtMs,
+                                            SnapshotScope scope, TableSchema schema) {
+        return new ChangeEvent(database, table, Op.SNAPSHOT_BEGIN, snapshot, readAtMs, schema,
+                new String[schema.columns().size()], null, null, Objects.requireNonNull(scope, "scope"));
     }
 
     /**

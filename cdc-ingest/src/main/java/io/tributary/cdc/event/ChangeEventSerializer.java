@@ -116,7 +116,7 @@ public final class ChangeEventSerializer extends TypeSerializerSingleton<ChangeE
             }
         }
         if (scope != null) {
-            return ChangeEvent.snapshotBegin(database, table, position, ts, scope);
+            return ChangeEvent.snapshotBegin(database, table, position, ts, scope, TableSchema.interned(columns));
         }
         if (ddl != null) {
             return ChangeEvent.ddl(database, table, position, ts, ddl, TableSchema.interned(columns));

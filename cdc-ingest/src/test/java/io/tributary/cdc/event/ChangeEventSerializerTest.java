@@ -73,12 +73,17 @@ class ChangeEventSerializerTest {
                         new SnapshotScope.KeyRange(null, List.of("10", "-3")),
                         new SnapshotScope.KeyRange(List.of("20", "0"), List.of("30", "18446744073709551615")),
                         new SnapshotScope.KeyRange(List.of("40", "1"), null)), 7));
-        for (ChangeEvent event : List.of(whole, ranges)) {
+        // The columns of a table read empty, which the sinks create from its begin.
+        ChangeEvent withColumns = ChangeEvent.snapshotBegin("db", "empty", SourcePosition.snapshot("binlog.000007", 99), 5,
+                SnapshotScope.whole(), new TableSchema(List.of(new ColumnSchema("id", "INT", 0, 0, false, true),
+                        new ColumnSchema("note", "VARCHAR", 20, 0, true, false))));
+        for (ChangeEvent event : List.of(whole, ranges, withColumns)) {
             DataOutputSerializer out = new DataOutputSerializer(64);
             ChangeEventSerializer.INSTANCE.serialize(event, out);
             ChangeEvent back = ChangeEventSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
             assertThat(back).isEqualTo(event);
             assertThat(back.scope()).isEqualTo(event.scope());
+            assertThat(back.schema()).isEqualTo(event.schema());
             assertThat(back.key()).isEqualTo(event.qualifiedTable());
         }
     }

@@ -325,7 +325,8 @@ final class ParallelSnapshot implements AutoCloseable {
         if (slicesLeft.get(chunk.qualifiedTable()).decrementAndGet() == 0 && !withRows.contains(chunk.qualifiedTable())) {
             // No row tells the sinks that what an earlier snapshot stored of it is gone: its begin does.
             put(Batch.rows(List.of(ChangeEvent.snapshotBegin(chunk.database(), chunk.table(), converter.inEpoch(position),
-                    readAtMs, io.tributary.cdc.event.SnapshotScope.whole()))));
+                    readAtMs, io.tributary.cdc.event.SnapshotScope.whole(), converter.schemaOf(chunk.database(),
+                            chunk.table(), schema.valueSchema(), schema.keySchema())))));
         }
     }
 

@@ -123,7 +123,8 @@ final class ChunkReader {
         }
         // A structure other than the plan's may be ahead of changes the binlog has not handed on yet: wait for H.
         boolean quiet = (owned == null || owned.isBlank()) && high.equals(before) && table.equals(planned);
-        return new ChunkResult(chunk, read, low, atView, high, quiet, null);
+        return new ChunkResult(chunk, read, low, atView, high, quiet, null,
+                converter.schemaOf(id.catalog(), id.table(), schema.valueSchema(), schema.keySchema()));
     }
 
     private String variable(String name) throws SQLException {

@@ -101,6 +101,8 @@ public final class SnapshotWindows {
         SnapshotScope scope = SnapshotScope.whole();
         /** Whether the begin went out (before the table's first chunk). */
         boolean begun;
+        /** The columns a read found, for the begin (so that a table read empty is created); null before. */
+        io.tributary.cdc.event.TableSchema schema;
 
         TableState(String table) {
             this.table = table;
@@ -321,6 +323,9 @@ public final class SnapshotWindows {
             latestLow = result.low();
             forgetCommitted();
         }
+        if (result.schema() != null) {
+            state.schema = result.schema();
+        }
         c.low = result.low();
         c.atView = result.atView();
         c.high = result.high();
@@ -483,7 +488,8 @@ public final class SnapshotWindows {
                     String name = c.table.table;
                     out.add(ChangeEvent.snapshotBegin(name.substring(0, name.indexOf('.')),
                             name.substring(name.indexOf('.') + 1), snapshotPosition, System.currentTimeMillis(),
-                            c.table.scope));
+                            c.table.scope, c.table.schema != null ? c.table.schema
+                                    : new io.tributary.cdc.event.TableSchema(List.of())));
                 }
                 out.addAll(c.rows != null ? c.rows.values() : c.plain);
                 waitingRows -= size(c);

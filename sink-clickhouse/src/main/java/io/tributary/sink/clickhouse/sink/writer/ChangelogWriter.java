@@ -106,6 +106,9 @@ public final class ChangelogWriter implements SinkWriter<ChangeEvent> {
                 TableNames names = names(event.database(), event.table());
                 flush(logs.get(event.qualifiedTable()));
                 removeBefore(names, event.table(), event.position(), true, event.scope());
+                if (!event.schema().columns().isEmpty() && !event.schema().hasPrimaryKey()) {
+                    logFor(event); // a table without a key read empty: its changelog and view exist from now on
+                }
             }
             default -> append(event);
         }

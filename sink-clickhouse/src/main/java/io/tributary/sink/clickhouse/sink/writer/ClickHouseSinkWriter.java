@@ -94,7 +94,6 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
     @Override
     public void write(ChangeEvent event, Context context) {
         rethrowTimerFailure();
-        String table = event.qualifiedTable();
         if (event.op() == ChangeEvent.Op.TRUNCATE) {
             truncate(event);
             return;
@@ -105,8 +104,20 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
         }
         if (event.op() == ChangeEvent.Op.SNAPSHOT_BEGIN) {
             sweepEarlierVersions(event);
+            if (event.schema().hasPrimaryKey()) {
+                bufferFor(event); // the table exists from its snapshot on, also when it was read empty
+            }
             return;
         }
+        bufferFor(event).append(event);
+        if (++bufferedRows >= config.batchSize()) {
+            flushAll();
+        }
+    }
+
+    /** The buffer of the event's table in the event's columns; the table is created or altered to them first. */
+    private TableBuffer bufferFor(ChangeEvent event) {
+        String table = event.qualifiedTable();
         TableBuffer buffer = buffers.get(table);
         if (buffer != null && !buffer.schema.equals(event.schema())) {
             flushTable(buffer);
@@ -119,10 +130,7 @@ public final class ClickHouseSinkWriter implements SinkWriter<ChangeEvent> {
             applySchema(buffer, event.position());
             buffers.put(table, buffer);
         }
-        buffer.append(event);
-        if (++bufferedRows >= config.batchSize()) {
-            flushAll();
-        }
+        return buffer;
     }
 
     /**
