@@ -68,11 +68,11 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
                 c.get(MySqlSourceOptions.SNAPSHOT_CHUNK_ROWS));
     }
 
-    /** These settings narrowed to one captured table ({@code db.table}): what a resync reads. */
-    public MySqlSourceConfig onlyTable(String table) {
-        return new MySqlSourceConfig(host, port, user, password, List.of(table.substring(0, table.indexOf('.'))),
-                List.of(table), serverId, queueCapacity, heartbeatInterval, pollInterval, sslMode, sslCa, snapshotReader,
-                snapshotThreads, snapshotChunkRows);
+    /** These settings narrowed to some captured tables ({@code db.table}): what a resync or a backfill reads. */
+    public MySqlSourceConfig onlyTables(List<String> only) {
+        return new MySqlSourceConfig(host, port, user, password, only.stream().map(t -> t.substring(0, t.indexOf('.')))
+                .distinct().toList(), only, serverId, queueCapacity, heartbeatInterval, pollInterval, sslMode, sslCa,
+                snapshotReader, snapshotThreads, snapshotChunkRows);
     }
 
     /** The snapshot reader's thread count on this machine: as configured, or half its cores (at least 1). */
@@ -94,11 +94,12 @@ public record MySqlSourceConfig(String host, int port, String user, String passw
      */
     /** Whether {@code database.table} is captured (names compared as Debezium's include lists do, ignoring case). */
     public boolean captures(String database, String table) {
-        if (databases.stream().noneMatch(database::equalsIgnoreCase)) {
-            return false;
-        }
-        String qualified = database + "." + table;
-        return tables.isEmpty() || tables.stream().anyMatch(qualified::equalsIgnoreCase);
+        return captureFilter().captures(database, table);
+    }
+
+    /** The tables these settings capture. */
+    public CaptureFilter captureFilter() {
+        return new CaptureFilter(databases, tables);
     }
 
     public String jdbcUrl(String parameters) {

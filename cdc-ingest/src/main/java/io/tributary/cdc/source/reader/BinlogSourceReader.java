@@ -78,6 +78,14 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private io.tributary.cdc.event.SourcePosition streamFrom;
     /** The resync the running engine ({@link #chunked} or, without GTIDs, {@link #snapshot}) serves, or null. */
     private volatile ParkedTables.Request resync;
+    /**
+     * Tables the configuration captures and the checkpoint's did not, read before they count as captured
+     * ({@link #heldWhole}); null when there are none left. {@link #backfilling} while an engine reads them.
+     */
+    private List<String> backfill;
+    private volatile boolean backfilling;
+    /** The capture filter whose tables ClickHouse holds whole, as the checkpoint keeps it. */
+    private io.tributary.cdc.source.CaptureFilter heldWhole;
     /** Rows the running resync handed out. */
     private long resyncRows;
 
@@ -148,7 +156,17 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         reading = BinlogNumbering.resume(config, split);
         converter.useEpoch(reading.epoch());
         parked.restore(split.resyncs());
-        engineState = new EngineStateRegistry.EngineState(split.offsetKey(), split.offsetValue(), split.schemaHistory());
+        heldWhole = config.captureFilter();
+        if (split.offsetValue() != null && split.captured() != null && !split.captured().equals(heldWhole)) {
+            List<String> added = addedTables(split.captured());
+            if (!added.isEmpty()) {
+                backfill = added;
+                heldWhole = split.captured(); // until they are read: a restart before that reads them again
+                LOG.info("The configuration captures {} table(s) the last run did not: {}; they are read first (the "
+                        + "others are not read again), then stream", added.size(), added);
+            }
+        }
+        engineState = new EngineStateRegistry.EngineState(split.offsetKey(), split.offsetValue(), historyWithAdded());
         engineState.onPartialChange(this::enqueuePartialChange);
         EngineStateRegistry.register(engineId, engineState);
         LOG.info("Starting Debezium for {} from {}", config,
@@ -157,6 +175,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             startSnapshot();
         } else if (!split.unfinishedSnapshot().isEmpty()) {
             resumeSnapshot();
+        }
+        if (chunked == null) {
+            startBackfill();
         }
         if (split.offsetValue() != null && !split.snapshotTail().isEmpty()) {
             if (reading.epoch() == split.epoch()) {
@@ -174,11 +195,11 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 .using(DebeziumProperties.build(config, engineId, snapshot == null && chunked == null, chunked != null))
                 .using((success, message, error) -> {
                     Throwable stopped = error != null ? error : new IllegalStateException("Debezium stopped: " + message);
-                    // A resync's engine does not hear of it: the failure is the pipeline's, not its table's.
-                    if (snapshot != null && resync == null) {
+                    // A resync's or backfill's engine does not hear of it: the failure is the pipeline's, not its tables'.
+                    if (snapshot != null && resync == null && !backfilling) {
                         snapshot.debeziumFailed(stopped);
                     }
-                    if (chunked != null && chunked.resyncOf() == null) {
+                    if (chunked != null && !chunked.besideBinlog()) {
                         chunked.debeziumFailed(stopped);
                     }
                     if (!closing) {
@@ -266,6 +287,94 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         LOG.warn("The snapshot the last checkpoint left unfinished ({} table(s)) starts over: {}",
                 restored.unfinishedSnapshot().size(), why);
         return false;
+    }
+
+    /** The checkpoint's schema history, with the structure of the tables to backfill, which Debezium did not keep. */
+    private List<String> historyWithAdded() {
+        if (backfill == null) {
+            return split.schemaHistory();
+        }
+        try {
+            List<String> history = new java.util.ArrayList<>(split.schemaHistory());
+            history.addAll(io.tributary.cdc.debezium.AddedTableSchemas.records(history, config, backfill));
+            return history;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Cannot read the structure of " + backfill + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The captured base tables that {@code before} did not capture, sorted. */
+    private List<String> addedTables(io.tributary.cdc.source.CaptureFilter before) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(config.jdbcUrl("&connectTimeout=10000"),
+                config.user(), config.password())) {
+            return io.tributary.cdc.source.MySqlRowEstimates.captured(c, config).keySet().stream()
+                    .filter(t -> !before.captures(t)).sorted().toList();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Cannot list the tables to capture in " + config.databases() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts reading the tables the configuration added, when no other read runs: the chunk engine beside
+     * the streaming binlog (GTIDs on), or the locking reader while the binlog waits. True if it started.
+     */
+    private boolean startBackfill() {
+        if (backfill == null || backfilling || snapshot != null || chunked != null || resync != null) {
+            return false;
+        }
+        backfilling = true;
+        backfill.forEach(t -> {
+            snapshotProgress.startsOver(t);
+            lockingBegun.remove(t);
+        });
+        if (reading.gtids()) {
+            chunked = io.tributary.cdc.source.snapshot.ChunkedSnapshot.backfill(config, backfill, converter,
+                    reading.epoch(), this::wakeUp);
+        } else {
+            LOG.info("gtid_mode is not ON: the locking snapshot reads {} while the binlog waits (it needs RELOAD)",
+                    backfill);
+            snapshot = new ParallelSnapshot(config.onlyTables(backfill), converter, this::wakeUp);
+            snapshot.debeziumStarted();
+        }
+        return true;
+    }
+
+    /**
+     * The added tables are read: they count as captured from now on. The locking reader's rows hold every
+     * change before its position P: the tables' binlog rows before P are skipped.
+     */
+    private void finishBackfill(io.tributary.cdc.event.SourcePosition at, boolean locking) {
+        List<String> done = backfill;
+        closeReread();
+        if (locking) {
+            done.forEach(t -> parked.readAt(t, converter.inEpoch(at)));
+        }
+        backfill = null;
+        heldWhole = config.captureFilter();
+        LOG.info("Backfill of {} done, rows versioned at {}; they stream from here on", done, at);
+    }
+
+    /**
+     * The backfill's read failed. A table truncated, dropped or renamed under it: read again. Anything else:
+     * its tables are parked with the cause (a restart would fail the same way), to be resynced once fixed.
+     */
+    private void failBackfill(RuntimeException failure, Map<String, ?> at) {
+        List<String> tables = backfill;
+        closeReread();
+        if (failure instanceof io.tributary.cdc.source.snapshot.SnapshotWindows.TableRewritten) {
+            LOG.info("Backfill of {} starts again: {}", tables, failure.getMessage());
+            return;
+        }
+        if (!parked.canPark()) {
+            throw SourceFailures.classify(failure, lastOffset, split == null ? null : split.offsetValue());
+        }
+        for (String t : tables) {
+            parked.park(t, at, new IllegalStateException("Reading " + t + " (added to the configuration) failed: "
+                    + failure.getMessage(), failure));
+        }
+        backfill = null;
+        heldWhole = config.captureFilter();
     }
 
     /** Continues the chunked snapshot of the checkpoint, from its binlog offset. */
@@ -409,7 +518,11 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             if (resync == null) {
                 throw e;
             }
-            closeResync();
+            if (backfilling) {
+                failBackfill(e, null);
+                return false; // read again from the start, its changes withheld again from then on
+            }
+            closeReread();
             parked.resyncAgain(e.getMessage());
             return false; // the table's changes are skipped again until its resync starts over
         }
@@ -428,7 +541,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     /** The running resync of {@code table}, if any, ends: the table was parked again. */
     private void endResyncOf(String table) {
         if (resync != null && resync.table().equals(table)) {
-            closeResync();
+            closeReread();
         }
     }
 
@@ -438,7 +551,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
      * it while the binlog waits. True if one started.
      */
     private boolean startRequestedResync() {
-        if (snapshot != null || resync != null) {
+        if (snapshot != null || resync != null || backfilling) {
             return false;
         }
         ParkedTables.Request request = parked.startRequestedResync();
@@ -456,7 +569,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             LOG.info("Resync of {}: gtid_mode is not ON, so the locking snapshot reads it while the binlog waits (it "
                     + "needs RELOAD); with gtid_mode=ON it is read without locks while the binlog streams",
                     request.table());
-            snapshot = new ParallelSnapshot(config.onlyTable(request.table()), converter, this::wakeUp);
+            snapshot = new ParallelSnapshot(config.onlyTables(List.of(request.table())), converter, this::wakeUp);
             snapshot.debeziumStarted();
         }
         return true;
@@ -464,13 +577,14 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
 
     /** The resync's read is done: recorded, with the position its rows are versioned at. */
     private void finishResync(io.tributary.cdc.event.SourcePosition at) {
-        closeResync();
+        closeReread();
         parked.resyncFinished(converter.inEpoch(at), resyncRows);
     }
 
-    /** Stops the engine the running resync reads with. */
-    private void closeResync() {
+    /** Stops the engine a resync or a backfill reads with. */
+    private void closeReread() {
         resync = null;
+        backfilling = false;
         if (chunked != null) {
             chunked.close();
             chunked = null;
@@ -509,7 +623,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 return InputStatus.NOTHING_AVAILABLE; // the tables to read are not registered yet: the binlog waits
             }
         }
-        if (chunked == null && startRequestedResync()) {
+        if (chunked == null && (startBackfill() || startRequestedResync())) {
             return InputStatus.MORE_AVAILABLE;
         }
         for (int i = 0; i < MAX_RECORDS_PER_POLL; i++) {
@@ -586,6 +700,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             failResync(engine.failure(), engine.positionOffset());
             return null;
         }
+        if (engine.failure() != null && backfilling) {
+            failBackfill(engine.failure(), engine.positionOffset());
+            return null;
+        }
         if (engine.failure() != null) {
             // Debezium's own failure reaches the engine too (its binlog reader stopped): classified like any
             // source failure, so one that no restart can cure stops for good instead of restarting once more
@@ -628,6 +746,12 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             LOG.info("Resync of {}: {} chunk(s) read without locks in {} ms", resync.table(), engine.chunksRead(),
                     System.currentTimeMillis() - engine.startedAtMs());
             finishResync(engine.position());
+            return windows;
+        }
+        if (windows.finished() && backfilling) {
+            LOG.info("Backfill: {} chunk(s) read without locks in {} ms", engine.chunksRead(),
+                    System.currentTimeMillis() - engine.startedAtMs());
+            finishBackfill(engine.position(), false);
             return windows;
         }
         if (windows.finished()) {
@@ -677,6 +801,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 failResync(batch.failure(), snapshot.positionOffset());
                 return InputStatus.MORE_AVAILABLE;
             }
+            if (batch.failure() != null && backfilling) {
+                failBackfill(batch.failure(), snapshot.positionOffset());
+                return InputStatus.MORE_AVAILABLE;
+            }
             if (batch.failure() != null) {
                 if (batch.failedTable() == null || !parked.canPark()) {
                     throw SourceFailures.classify(batch.failure(), lastOffset, split == null ? null : split.offsetValue());
@@ -686,6 +814,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             }
             if (batch.last() && resync != null) {
                 finishResync(snapshot.position()); // the binlog goes on: the table's rows before it are skipped
+                return InputStatus.MORE_AVAILABLE;
+            }
+            if (batch.last() && backfilling) {
+                finishBackfill(snapshot.position(), true);
                 return InputStatus.MORE_AVAILABLE;
             }
             if (batch.last()) {
@@ -712,7 +844,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
      */
     private void failResync(RuntimeException failure, Map<String, ?> at) {
         String table = resync.table();
-        closeResync();
+        closeReread();
         if (failure instanceof io.tributary.cdc.source.snapshot.SnapshotWindows.TableRewritten) {
             parked.resyncAgain(failure.getMessage());
             return;
@@ -768,7 +900,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         if (engine != null && (engine.hasData() || engine.windows() == null)) {
             return engine.hasData();
         }
-        return !queue.isEmpty() || (resync == null && engine == null && parked.resyncRequested());
+        return !queue.isEmpty() || (resync == null && engine == null && (parked.resyncRequested() || backfill != null));
     }
 
     /** Flink may ask twice before waiting: hand out the same pending future until it completes. */
@@ -803,7 +935,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         io.tributary.cdc.source.snapshot.ChunkedSnapshot engine = chunked;
         // A resync keeps nothing of its read: its request stays open until a checkpoint after its end holds it, so a
         // restart before that reads the table again from the start (its changes are skipped until then).
-        if (engine != null && engine.resyncOf() == null) {
+        if (engine != null && !engine.besideBinlog()) {
             io.tributary.cdc.source.snapshot.SnapshotWindows windows = engine.windows();
             io.tributary.cdc.source.snapshot.SnapshotWindows.Kept kept =
                     windows == null ? null : windows.checkpoint(cursor, resumableSnapshot);
@@ -828,7 +960,7 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                     StandardCharsets.UTF_8);
         }
         return List.of(new BinlogSplit(key, value, engineState.history(), parked.resyncsForCheckpoint(checkpointId),
-                reading.serverUuid(), reading.epoch(), pending, unfinished));
+                reading.serverUuid(), reading.epoch(), pending, unfinished, heldWhole));
     }
 
     @Override

@@ -206,6 +206,18 @@ final class ParkedTables implements AutoCloseable {
                 + "apply. It is recorded as done once the next checkpoint completes.", done.table(), rows, at);
     }
 
+    /**
+     * {@code table} was read at {@code at} outside a resync (the tables a configuration adds, by the locking
+     * reader while the binlog waited): its binlog rows before that position are in the rows and are skipped.
+     */
+    void readAt(String table, SourcePosition at) {
+        synchronized (resyncs) {
+            BinlogSplit.Resync earlier = resyncs.get(table);
+            // The request an earlier resync answered stays answered.
+            resyncs.put(table, new BinlogSplit.Resync(earlier == null ? Long.MIN_VALUE : earlier.requestedAtMs(), at));
+        }
+    }
+
     /** The running resync is given up without a result: its request stays, so it is taken again. */
     void resyncAgain(String why) {
         Request r = active;

@@ -59,21 +59,21 @@ public final class ChunkedSnapshot implements AutoCloseable {
     private volatile int chunksSkipped;
     /** Of each table a resumed snapshot reads in part, the share of its chunks left to read. */
     private final Map<String, Double> shareLeft = new java.util.concurrent.ConcurrentHashMap<>();
-    /** The one table a resync reads again while the binlog streams, or null for the first snapshot. */
-    private final String resyncOf;
+    /** What a read beside the streaming binlog is ("Resync of db.t", "Backfill of ..."), or null for the first snapshot. */
+    private final String besideBinlog;
 
     public ChunkedSnapshot(MySqlSourceConfig config, RecordConverter converter, int epoch, Runnable onData) {
         this(config, converter, epoch, onData, null);
     }
 
     /**
-     * {@code config}: the settings of a new pipeline, {@code resumed}: as below, {@code resyncOf}: the table of
-     * a resync, or null.
+     * {@code config}: the settings of a new pipeline (or narrowed to the tables read), {@code resumed}: as below,
+     * {@code besideBinlog}: what a read beside the streaming binlog is, or null for the first snapshot.
      */
     private ChunkedSnapshot(MySqlSourceConfig config, RecordConverter converter, int epoch, Runnable onData,
-                            List<BinlogSplit.UnfinishedTable> resumed, String resyncOf) {
+                            List<BinlogSplit.UnfinishedTable> resumed, String besideBinlog) {
         this.resumed = resumed == null ? null : List.copyOf(resumed);
-        this.resyncOf = resyncOf;
+        this.besideBinlog = besideBinlog;
         this.config = config;
         this.converter = converter;
         this.epoch = epoch;
@@ -92,14 +92,29 @@ public final class ChunkedSnapshot implements AutoCloseable {
      */
     public static ChunkedSnapshot resync(MySqlSourceConfig config, String table, RecordConverter converter, int epoch,
                                          Runnable onData) {
-        ChunkedSnapshot resync = new ChunkedSnapshot(config.onlyTable(table), converter, epoch, onData, null, table);
-        resync.debeziumStarted();
-        return resync;
+        return besideBinlog(config.onlyTables(List.of(table)), "Resync of " + table, converter, epoch, onData);
     }
 
-    /** The table this engine resyncs, or null when it takes the first snapshot. */
-    public String resyncOf() {
-        return resyncOf;
+    /**
+     * Reads {@code tables}, which a restart's configuration captures and the checkpoint's did not, as
+     * {@link #resync} reads one table: the other tables are not read again.
+     */
+    public static ChunkedSnapshot backfill(MySqlSourceConfig config, List<String> tables, RecordConverter converter,
+                                           int epoch, Runnable onData) {
+        return besideBinlog(config.onlyTables(tables), "Backfill of " + tables.size() + " table(s) the configuration "
+                + "captures since the last run", converter, epoch, onData);
+    }
+
+    private static ChunkedSnapshot besideBinlog(MySqlSourceConfig narrowed, String label, RecordConverter converter,
+                                                int epoch, Runnable onData) {
+        ChunkedSnapshot read = new ChunkedSnapshot(narrowed, converter, epoch, onData, null, label);
+        read.debeziumStarted(); // Debezium streams (or resumes from its offset): its position needs no waiting for
+        return read;
+    }
+
+    /** Whether this engine reads tables beside the streaming binlog (a resync, a backfill), not the first snapshot. */
+    public boolean besideBinlog() {
+        return besideBinlog != null;
     }
 
     /**
@@ -195,14 +210,14 @@ public final class ChunkedSnapshot implements AutoCloseable {
                 if (resumed == null) {
                     estimates.keySet().forEach(w::register);
                     assigner = new ChunkAssigner(estimates);
-                    if (resyncOf == null) {
+                    if (besideBinlog == null) {
                         LOG.info("Snapshot of {} table(s) without locks by {} reader(s), rows versioned at {}",
                                 estimates.size(), config.snapshotThreadsHere(), p0);
                     } else if (estimates.isEmpty()) {
-                        LOG.warn("Resync of {}: the table no longer exists; there is nothing to read", resyncOf);
+                        LOG.warn("{}: {} no longer exist(s); there is nothing to read", besideBinlog, config.tables());
                     } else {
-                        LOG.info("Resync of {} without locks by {} reader(s) while the binlog streams, rows versioned "
-                                + "at {}", resyncOf, config.snapshotThreadsHere(), p0);
+                        LOG.info("{} ({}) without locks by {} reader(s) while the binlog streams, rows versioned at {}",
+                                besideBinlog, estimates.keySet(), config.snapshotThreadsHere(), p0);
                     }
                 } else {
                     restore(w, estimates, first, c, p0);

@@ -18,11 +18,14 @@ import org.apache.flink.api.connector.source.SourceSplit;
  * out already, so a restart from the offset withholds them instead of applying them twice. And,
  * while a lock-free snapshot still has chunks to read, the tables it has not finished
  * ({@code unfinishedSnapshot}): a restart reads only those again, and of a table keyed by integers only
- * the chunks it had not handed out (the snapshot resumes instead of starting over).
+ * the chunks it had not handed out (the snapshot resumes instead of starting over). And which tables
+ * the pipeline captured with all their rows ({@code captured}, null in state written before it was
+ * kept): a restart whose configuration captures more reads the tables it adds first.
  */
 public record BinlogSplit(String offsetKey, String offsetValue, List<String> schemaHistory,
                           Map<String, Resync> resyncs, String serverUuid, int epoch,
-                          List<PendingChunk> snapshotTail, List<UnfinishedTable> unfinishedSnapshot)
+                          List<PendingChunk> snapshotTail, List<UnfinishedTable> unfinishedSnapshot,
+                          io.tributary.cdc.source.CaptureFilter captured)
         implements SourceSplit {
     public static final String ID = "binlog";
 
@@ -82,6 +85,12 @@ public record BinlogSplit(String offsetKey, String offsetValue, List<String> sch
             lowerKey = lowerKey == null ? null : List.copyOf(lowerKey);
             upperKey = upperKey == null ? null : List.copyOf(upperKey);
         }
+    }
+
+    public BinlogSplit(String offsetKey, String offsetValue, List<String> schemaHistory,
+                       Map<String, Resync> resyncs, String serverUuid, int epoch, List<PendingChunk> snapshotTail,
+                       List<UnfinishedTable> unfinishedSnapshot) {
+        this(offsetKey, offsetValue, schemaHistory, resyncs, serverUuid, epoch, snapshotTail, unfinishedSnapshot, null);
     }
 
     public BinlogSplit(String offsetKey, String offsetValue, List<String> schemaHistory) {

@@ -19,9 +19,10 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
     /**
      * 1: offset and schema history; 2: also the tables resynced online; 3: also the server and epoch;
      * 4: also the snapshot's tail (chunks handed out before the binlog reached their high watermark);
-     * 5: also the tables an unfinished snapshot has still to read, with their chunks.
+     * 5: also the tables an unfinished snapshot has still to read, with their chunks; 6: also the capture
+     * filter whose tables ClickHouse holds whole.
      */
-    static final int VERSION = 5;
+    static final int VERSION = 6;
 
     @Override
     public int getVersion() {
@@ -73,6 +74,11 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
                 writeStrings(out, chunk.upperKey());
                 out.writeBoolean(chunk.done());
             }
+        }
+        out.writeBoolean(split.captured() != null);
+        if (split.captured() != null) {
+            writeStrings(out, split.captured().databases());
+            writeStrings(out, split.captured().tables());
         }
     }
 
@@ -126,7 +132,9 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
             }
             unfinished.add(new BinlogSplit.UnfinishedTable(table, columns, kinds, chunks));
         }
-        return new BinlogSplit(key, value, history, resyncs, serverUuid, epoch, tail, unfinished);
+        io.tributary.cdc.source.CaptureFilter captured = version >= 6 && in.readBoolean()
+                ? new io.tributary.cdc.source.CaptureFilter(readStrings(in), readStrings(in)) : null;
+        return new BinlogSplit(key, value, history, resyncs, serverUuid, epoch, tail, unfinished, captured);
     }
 
     /** A list of strings, or -1 for null. */
