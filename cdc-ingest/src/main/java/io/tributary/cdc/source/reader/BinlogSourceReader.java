@@ -506,8 +506,8 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     }
 
     /**
-     * Whether the windows withhold a change of a table being read. A resync whose table was truncated,
-     * dropped or renamed under it starts again (the first snapshot is taken again by a restart).
+     * Whether the windows withhold a change of a table being read. A resync or backfill whose table was
+     * truncated, dropped or renamed under it starts again (the first snapshot is taken again by a restart).
      */
     private boolean withheld(io.tributary.cdc.source.snapshot.SnapshotWindows windows, QueuedRecord r,
                              io.tributary.cdc.event.SourcePosition at) {
@@ -515,12 +515,12 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             return windows.change(r.event(), r.gtid(), at)
                     == io.tributary.cdc.source.snapshot.SnapshotWindows.Decision.WITHHELD;
         } catch (io.tributary.cdc.source.snapshot.SnapshotWindows.TableRewritten e) {
-            if (resync == null) {
-                throw e;
-            }
             if (backfilling) {
                 failBackfill(e, null);
                 return false; // read again from the start, its changes withheld again from then on
+            }
+            if (resync == null) {
+                throw e;
             }
             closeReread();
             parked.resyncAgain(e.getMessage());
