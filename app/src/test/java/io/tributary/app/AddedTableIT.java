@@ -66,14 +66,14 @@ class AddedTableIT {
             AtomicBoolean stop = new AtomicBoolean();
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> write(mysql, stop));
             try {
-                waitForLine(dir.resolve("run2.log"), "Backfill of", 120);
+                PipelineTestSupport.awaitLogLine(dir.resolve("run2.log"), "Backfill of", 120);
                 Thread.sleep(3000);
             } finally {
                 stop.set(true);
                 writer.get(60, TimeUnit.SECONDS);
             }
             // Done once the binlog passed the last chunk's high watermark (a heartbeat moves it on a quiet server).
-            waitForLine(dir.resolve("run2.log"), "Backfill of [added.second, added.third] done", 120);
+            PipelineTestSupport.awaitLogLine(dir.resolve("run2.log"), "Backfill of [added.second, added.third] done", 120);
             String equal = PipelineTestSupport.awaitEqual(three.conf(), 180);
             assertThat(equal).contains("added.first").contains("added.second").contains("added.third");
         } finally {
@@ -111,16 +111,5 @@ class AddedTableIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static void waitForLine(Path log, String line, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(line)) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the pipeline never logged \"" + line + "\"");
     }
 }

@@ -68,7 +68,7 @@ class OnlineResyncIT {
             int seenDuringResync = 0;
             int marker = 0;
             try {
-                waitForLine(log, "Resync of online.big without locks", 120);
+                PipelineTestSupport.awaitLogLine(log, "Resync of online.big without locks", 120);
                 while (!resync.isDone() && !Files.readString(log).contains("Resync of online.big read")) {
                     long at = System.currentTimeMillis();
                     st.executeUpdate("INSERT INTO other VALUES (" + ++marker + ", " + at + ")");
@@ -154,16 +154,5 @@ class OnlineResyncIT {
             Thread.sleep(20);
         }
         return false;
-    }
-
-    private static void waitForLine(Path log, String line, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(line)) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the pipeline never logged \"" + line + "\"");
     }
 }

@@ -164,6 +164,18 @@ final class PipelineTestSupport {
         throw new AssertionError(table + " did not become " + (equal ? "equal" : "different") + ": " + line);
     }
 
+    /** Waits until the pipeline's log {@code log} contains {@code text} (looked at every 20 ms), failing after {@code seconds}. */
+    static void awaitLogLine(Path log, String text, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (java.nio.file.Files.exists(log) && java.nio.file.Files.readString(log).contains(text)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no '" + text + "' in " + log + " within " + seconds + " s");
+    }
+
     /** {@code /status} (with the API token {@code token}) once its body contains {@code expected}. */
     static String awaitStatus(TestConfig setup, String token, String expected)
             throws Exception {

@@ -65,7 +65,7 @@ class SnapshotUnderWritesIT {
             writer.awaitStatements(200);
             long beforeStart = writer.statements();
             try (Pipeline pipeline = new Pipeline(setup, log)) {
-                awaitLogLine(log, "read without locks in", 180);
+                PipelineTestSupport.awaitLogLine(log, "read without locks in", 180);
                 long atSnapshotEnd = writer.statements();
                 writer.awaitStatements(atSnapshotEnd + 500);
                 writer.close();
@@ -118,7 +118,7 @@ class SnapshotUnderWritesIT {
         Path log = dir.resolve("run.log");
         try (Writer writer = new Writer(mysql, "snapdrop", SnapshotUnderWritesIT::updateInBulk);
              Pipeline pipeline = new Pipeline(setup, log)) {
-            awaitLogLine(log, "without locks by", 180);
+            PipelineTestSupport.awaitLogLine(log, "without locks by", 180);
             writer.start();
             writer.awaitStatements(8); // 40,000 row changes: more than the queues between binlog and job hold
             assertThat(Files.readString(log)).as("still snapshotting").doesNotContain("read without locks in");
@@ -128,7 +128,7 @@ class SnapshotUnderWritesIT {
             // running). Writes after the reconnection, then none, let it finish.
             writer.awaitStatements(writer.statements() + 20);
             writer.close();
-            awaitLogLine(log, "read without locks in", 300);
+            PipelineTestSupport.awaitLogLine(log, "read without locks in", 300);
             PipelineTestSupport.awaitEqual(setup.conf(), 300);
             assertThat(Files.readString(log).split("INFO: Connected to ", -1).length - 1)
                     .as("Debezium's binlog client connected again after the kill").isGreaterThanOrEqualTo(2);
@@ -287,16 +287,5 @@ class SnapshotUnderWritesIT {
                 c.setAutoCommit(true);
             }
         }
-    }
-
-    private static void awaitLogLine(Path log, String text, int seconds) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no '" + text + "' in " + log + " within " + seconds + " s");
     }
 }

@@ -137,6 +137,28 @@ final class BenchSupport {
         }
     }
 
+    /**
+     * Batches ({last id, commit nanos}) whose last row {@code versions} (a versions table keyed by {@code id})
+     * now returns: their delay from commit, in ms, goes to {@code delays}, and with {@code overTime} non-null
+     * also {ms since {@code phaseStart}, delay} there.
+     */
+    static void collectVisible(ClickHouseServer clickhouse, String versions, List<long[]> pending, List<Long> delays,
+                               List<long[]> overTime, long phaseStart) throws Exception {
+        long visible = Long.parseLong(scalar(clickhouse, "SELECT max(id) FROM " + versions));
+        long now = System.nanoTime();
+        pending.removeIf(p -> {
+            if (p[0] <= visible) {
+                delays.add(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(now - p[1]));
+                if (overTime != null) {
+                    overTime.add(new long[] {java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(p[1] - phaseStart),
+                            java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(now - p[1])});
+                }
+                return true;
+            }
+            return false;
+        });
+    }
+
     static long pct(List<Long> sorted, int p) {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }

@@ -95,7 +95,7 @@ public final class PipelineBenchmark {
                 }
                 st.executeUpdate("INSERT INTO bench.events VALUES " + values);
                 pending.add(new long[] {nextId - 1, System.nanoTime()});
-                collectVisible(clickhouse, pending, freshness, overTime, phaseStart);
+                collectVisible(clickhouse, "bench.events__versions", pending, freshness, overTime, phaseStart);
                 tick += TimeUnit.MILLISECONDS.toNanos(50);
                 long sleep = tick - System.nanoTime();
                 if (sleep > 0) {
@@ -104,7 +104,7 @@ public final class PipelineBenchmark {
             }
             long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!pending.isEmpty() && System.nanoTime() < drainEnd) {
-                collectVisible(clickhouse, pending, freshness, overTime, phaseStart);
+                collectVisible(clickhouse, "bench.events__versions", pending, freshness, overTime, phaseStart);
                 TimeUnit.MILLISECONDS.sleep(20);
             }
         }
@@ -167,21 +167,5 @@ public final class PipelineBenchmark {
                 NaiveChain.class.getName(), clickhouse.httpUrl(), mysql.host(), Integer.toString(mysql.port()),
                 mysql.cdc().user(), mysql.cdc().password(), base.resolve("naive-state").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    /** Batches ({last id, commit nanos}) whose last row ClickHouse now returns: their freshness, in ms. */
-    private static void collectVisible(ClickHouseServer clickhouse, List<long[]> pending, List<Long> freshness,
-                                       List<long[]> overTime, long phaseStart) throws Exception {
-        long visible = Long.parseLong(scalar(clickhouse, "SELECT max(id) FROM bench.events__versions"));
-        long now = System.nanoTime();
-        pending.removeIf(p -> {
-            if (p[0] <= visible) {
-                freshness.add(TimeUnit.NANOSECONDS.toMillis(now - p[1]));
-                overTime.add(new long[] {TimeUnit.NANOSECONDS.toMillis(p[1] - phaseStart),
-                        TimeUnit.NANOSECONDS.toMillis(now - p[1])});
-                return true;
-            }
-            return false;
-        });
     }
 }

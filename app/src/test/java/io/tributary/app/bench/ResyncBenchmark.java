@@ -106,7 +106,7 @@ public final class ResyncBenchmark {
             }
             st.executeUpdate("INSERT INTO bench.ticks VALUES " + values);
             pending.add(new long[] {nextId[0] - 1, System.nanoTime()});
-            collect(clickhouse, pending, delays);
+            collectVisible(clickhouse, "bench.ticks__versions", pending, delays, null, 0);
             tick += TimeUnit.MILLISECONDS.toNanos(50);
             long sleep = tick - System.nanoTime();
             if (sleep > 0) {
@@ -115,22 +115,10 @@ public final class ResyncBenchmark {
         }
         long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!pending.isEmpty() && System.nanoTime() < drainEnd) {
-            collect(clickhouse, pending, delays);
+            collectVisible(clickhouse, "bench.ticks__versions", pending, delays, null, 0);
             TimeUnit.MILLISECONDS.sleep(20);
         }
         return delays;
-    }
-
-    private static void collect(ClickHouseServer clickhouse, List<long[]> pending, List<Long> delays) throws Exception {
-        long visible = Long.parseLong(scalar(clickhouse, "SELECT max(id) FROM bench.ticks__versions"));
-        long now = System.nanoTime();
-        pending.removeIf(p -> {
-            if (p[0] <= visible) {
-                delays.add(TimeUnit.NANOSECONDS.toMillis(now - p[1]));
-                return true;
-            }
-            return false;
-        });
     }
 
     private static void print(String what, List<Long> delays, int rate, Process pipeline) {
