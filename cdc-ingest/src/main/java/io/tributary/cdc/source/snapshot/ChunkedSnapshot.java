@@ -101,8 +101,7 @@ public final class ChunkedSnapshot implements AutoCloseable {
      */
     public static ChunkedSnapshot backfill(MySqlSourceConfig config, List<String> tables, RecordConverter converter,
                                            int epoch, Runnable onData) {
-        return besideBinlog(config.onlyTables(tables), "Backfill of " + tables.size() + " table(s) the configuration "
-                + "captures since the last run", converter, epoch, onData);
+        return besideBinlog(config.onlyTables(tables), "Backfill of " + tables, converter, epoch, onData);
     }
 
     private static ChunkedSnapshot besideBinlog(MySqlSourceConfig narrowed, String label, RecordConverter converter,
@@ -216,8 +215,8 @@ public final class ChunkedSnapshot implements AutoCloseable {
                     } else if (estimates.isEmpty()) {
                         LOG.warn("{}: {} no longer exist(s); there is nothing to read", besideBinlog, config.tables());
                     } else {
-                        LOG.info("{} ({}) without locks by {} reader(s) while the binlog streams, rows versioned at {}",
-                                besideBinlog, estimates.keySet(), config.snapshotThreadsHere(), p0);
+                        LOG.info("{} without locks by {} reader(s) while the binlog streams, rows versioned at {}",
+                                besideBinlog, config.snapshotThreadsHere(), p0);
                     }
                 } else {
                     restore(w, estimates, first, c, p0);
