@@ -8,6 +8,7 @@ import io.tributary.job.TributaryJobOptions;
 import io.tributary.job.enrich.Enrichment;
 import io.tributary.job.enrich.EnrichmentResolver;
 import io.tributary.sink.clickhouse.control.ClickHouseTableControl;
+import io.tributary.sink.clickhouse.verify.ClickHouseChunkChecksums;
 import io.tributary.sink.clickhouse.sink.ClickHouseChangelogSink;
 import io.tributary.sink.clickhouse.sink.ClickHouseSink;
 import io.tributary.sink.clickhouse.sink.ClickHouseSinkConfig;
@@ -53,6 +54,7 @@ final class PipelineAssembly {
         MySqlCdcSource source = MySqlCdcSource.builder().options(config).replacedImagesFor(changelogs.sources())
                 .tableControl(tableControl).ddlBarrier(config.get(TributaryConfig.PARALLELISM) > 1)
                 .resumableSnapshot(enrichments.isEmpty())
+                .checksums(new ClickHouseChunkChecksums(ClickHouseSinkConfig.from(config)))
                 .startEpoch(() -> resuming ? 0 : StoredVersions.startEpoch(mysql, ClickHouseSinkConfig.from(config),
                         config.get(MySqlSourceOptions.DATABASES)))
                 .build();

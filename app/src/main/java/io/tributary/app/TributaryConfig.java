@@ -71,6 +71,7 @@ public final class TributaryConfig {
             MySqlSourceOptions.QUEUE_CAPACITY, MySqlSourceOptions.HEARTBEAT_INTERVAL, MySqlSourceOptions.POLL_INTERVAL,
             MySqlSourceOptions.SSL_MODE, MySqlSourceOptions.SSL_CA, MySqlSourceOptions.SNAPSHOT_READER,
             MySqlSourceOptions.SNAPSHOT_THREADS, MySqlSourceOptions.SNAPSHOT_CHUNK_ROWS,
+            MySqlSourceOptions.VERIFY_ROWS_PER_SECOND, MySqlSourceOptions.VERIFY_REPAIR,
             ClickHouseSinkOptions.URL, ClickHouseSinkOptions.USER, ClickHouseSinkOptions.PASSWORD,
             ClickHouseSinkOptions.SSL_CA, ClickHouseSinkOptions.DATABASE, ClickHouseSinkOptions.STATUS_DATABASE, ClickHouseSinkOptions.BATCH_SIZE,
             ClickHouseSinkOptions.FLUSH_INTERVAL, ClickHouseSinkOptions.MAX_RETRIES, ClickHouseSinkOptions.RETRY_BACKOFF,

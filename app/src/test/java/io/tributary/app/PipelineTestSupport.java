@@ -83,6 +83,9 @@ final class PipelineTestSupport {
         keys.put("sink.clickhouse.url", clickhouse.httpUrl());
         keys.put("api.port", Integer.toString(io.tributary.localservers.FreePorts.find()));
         keys.put("state.dir", dir.resolve("state").toString());
+        // Tests that change ClickHouse behind the pipeline's back assert what verify then sees: continuous
+        // verification would repair it meanwhile. ContinuousVerificationIT turns it on.
+        keys.put("source.mysql.verify.rows-per-second", "0");
         keys.putAll(settings);
         StringBuilder yaml = new StringBuilder();
         keys.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));

@@ -32,9 +32,15 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
     private final boolean ddlBarrier;
     private final int startEpoch;
     private final boolean resumableSnapshot;
+    private final io.tributary.cdc.source.verify.ClickHouseChecksums checksums;
+    private final io.tributary.cdc.source.verify.ChunkVerifier.Settings verify;
 
     private MySqlCdcSource(MySqlSourceConfig config, java.util.Set<String> replacedImageTables,
-                           TableControl tableControl, boolean ddlBarrier, int startEpoch, boolean resumableSnapshot) {
+                           TableControl tableControl, boolean ddlBarrier, int startEpoch, boolean resumableSnapshot,
+                           io.tributary.cdc.source.verify.ClickHouseChecksums checksums,
+                           io.tributary.cdc.source.verify.ChunkVerifier.Settings verify) {
+        this.checksums = checksums;
+        this.verify = verify;
         this.resumableSnapshot = resumableSnapshot;
         this.config = config;
         this.replacedImageTables = replacedImageTables;
@@ -59,7 +65,7 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
     @Override
     public SourceReader<ChangeEvent, BinlogSplit> createReader(SourceReaderContext readerContext) {
         return new BinlogSourceReader(config, readerContext, replacedImageTables, tableControl, ddlBarrier,
-                resumableSnapshot);
+                resumableSnapshot, checksums, verify);
     }
 
     @Override
@@ -97,6 +103,16 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
         private boolean ddlBarrier;
         private java.util.function.IntSupplier startEpoch = () -> 0;
         private boolean resumableSnapshot = true;
+        private io.tributary.cdc.source.verify.ClickHouseChecksums checksums =
+                io.tributary.cdc.source.verify.ClickHouseChecksums.NONE;
+
+        /**
+         * The target's side of continuous verification ({@code source.mysql.verify.*}); without it, none runs.
+         */
+        public Builder checksums(io.tributary.cdc.source.verify.ClickHouseChecksums target) {
+            this.checksums = java.util.Objects.requireNonNull(target, "target");
+            return this;
+        }
 
         /**
          * Whether a restart continues an unfinished snapshot without locks from the chunks it completed (on by
@@ -159,7 +175,15 @@ public final class MySqlCdcSource implements Source<ChangeEvent, BinlogSplit, Bi
             MySqlSourceConfig config = MySqlSourceConfig.from(options);
             MySqlPreflight.check(config);
             int epoch = io.tributary.cdc.event.SourcePosition.requireEpoch(startEpoch.getAsInt());
-            return new MySqlCdcSource(config, replacedImageTables, tableControl, ddlBarrier, epoch, resumableSnapshot);
+            long rate = options.get(MySqlSourceOptions.VERIFY_ROWS_PER_SECOND);
+            if (rate < 0) {
+                throw new IllegalArgumentException(MySqlSourceOptions.VERIFY_ROWS_PER_SECOND.key() + " must be 0 (off) "
+                        + "or more, got " + rate);
+            }
+            io.tributary.cdc.source.verify.ChunkVerifier.Settings verify = new io.tributary.cdc.source.verify.ChunkVerifier
+                    .Settings(rate, options.get(MySqlSourceOptions.VERIFY_REPAIR), config.snapshotChunkRows());
+            return new MySqlCdcSource(config, replacedImageTables, tableControl, ddlBarrier, epoch, resumableSnapshot,
+                    checksums, verify);
         }
     }
 }

@@ -83,4 +83,16 @@ public final class MySqlSourceOptions {
                     + "their collation's order); tables without a key are read in one chunk. After a restart, an "
                     + "unfinished snapshot reads again only the chunks it had not completed of tables keyed by "
                     + "integers. The locking reader cuts only single integer keys.");
+
+    public static final ConfigOption<Long> VERIFY_ROWS_PER_SECOND = ConfigOptions.key("source.mysql.verify.rows-per-second")
+            .longType().defaultValue(2_000L)
+            .withDescription("Continuous verification: rows per second compared in the background, MySQL's checksum of "
+                    + "a chunk of source.mysql.snapshot.chunk-rows keys against ClickHouse's at one consistent point "
+                    + "(needs gtid_mode=ON). Drift is logged and kept in ClickHouse's chunk_checks table. Tables keyed "
+                    + "by integers are checked in chunks; others whole up to 200,000 rows. 0 turns it off.");
+
+    public static final ConfigOption<Boolean> VERIFY_REPAIR = ConfigOptions.key("source.mysql.verify.repair")
+            .booleanType().defaultValue(true)
+            .withDescription("Whether a chunk continuous verification found different in ClickHouse is read again "
+                    + "from MySQL (without locks, while the binlog streams), then checked again.");
 }

@@ -88,6 +88,10 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     private io.tributary.cdc.source.CaptureFilter heldWhole;
     /** Rows the running resync handed out. */
     private long resyncRows;
+    /** Continuous verification, or null when it is off. */
+    private final io.tributary.cdc.source.verify.ChunkVerifier verifier;
+    /** A snapshot, resync, backfill or snapshot tail is running: the verifier waits (read off the task thread). */
+    private volatile boolean rereading = true;
 
     public BinlogSourceReader(MySqlSourceConfig config, SourceReaderContext context,
                               java.util.Set<String> replacedImageTables, TableControl control, boolean ddlBarrier) {
@@ -101,6 +105,18 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     public BinlogSourceReader(MySqlSourceConfig config, SourceReaderContext context,
                               java.util.Set<String> replacedImageTables, TableControl control, boolean ddlBarrier,
                               boolean resumableSnapshot) {
+        this(config, context, replacedImageTables, control, ddlBarrier, resumableSnapshot,
+                io.tributary.cdc.source.verify.ClickHouseChecksums.NONE, null);
+    }
+
+    /**
+     * {@code checksums} and {@code verify}: the target's side of continuous verification and its settings; it runs
+     * when both are given and its rate is above 0.
+     */
+    public BinlogSourceReader(MySqlSourceConfig config, SourceReaderContext context,
+                              java.util.Set<String> replacedImageTables, TableControl control, boolean ddlBarrier,
+                              boolean resumableSnapshot, io.tributary.cdc.source.verify.ClickHouseChecksums checksums,
+                              io.tributary.cdc.source.verify.ChunkVerifier.Settings verify) {
         this.resumableSnapshot = resumableSnapshot;
         this.config = config;
         this.context = context;
@@ -112,6 +128,25 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         this.snapshotProgress = new SnapshotProgress(config);
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         offsetConverter.configure(Map.of("schemas.enable", "false"), true);
+        this.verifier = verify == null || !verify.enabled() || checksums == io.tributary.cdc.source.verify.ClickHouseChecksums.NONE
+                ? null : new io.tributary.cdc.source.verify.ChunkVerifier(config, checksums, verify, verifierSide());
+    }
+
+    /** What the verifier may ask of this reader, from its own thread. */
+    private io.tributary.cdc.source.verify.ChunkVerifier.Reader verifierSide() {
+        return new io.tributary.cdc.source.verify.ChunkVerifier.Reader() {
+            @Override
+            public boolean streaming(String table) {
+                return !rereading && !parked.resyncing() && !parked.isParked(table);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> repair(String table,
+                                                                       io.tributary.cdc.event.SnapshotScope scope,
+                                                                       String why) {
+                return parked.requestRepair(table, scope, why);
+            }
+        };
     }
 
     /**
@@ -215,6 +250,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             return t;
         });
         executor.execute(engine);
+        if (verifier != null) {
+            verifier.start();
+        }
     }
 
     /**
@@ -562,7 +600,11 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         resyncRows = 0;
         snapshotProgress.startsOver(request.table());
         lockingBegun.remove(request.table());
-        if (reading.gtids()) {
+        // Under enrichments (no resumable snapshot) a part of a table read again cannot correct their state: whole.
+        if (reading.gtids() && request.isRepair() && resumableSnapshot) {
+            chunked = io.tributary.cdc.source.snapshot.ChunkedSnapshot.repair(config, request.table(), request.repair(),
+                    converter, reading.epoch(), this::wakeUp);
+        } else if (reading.gtids()) {
             chunked = io.tributary.cdc.source.snapshot.ChunkedSnapshot.resync(config, request.table(), converter,
                     reading.epoch(), this::wakeUp);
         } else {
@@ -605,6 +647,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
         if (ddlBarrier != null && ddlBarrier.holding()) {
             QueuedRecord release = (QueuedRecord) ddlBarrier.poll();
             if (release != null) {
+                if (verifier != null) {
+                    verifier.sees(release.event(), release.gtid());
+                }
                 output.collect(release.event(), release.event().sourceTimestampMs());
                 lastPartition = release.partition();
                 lastOffset = release.offset();
@@ -612,6 +657,12 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
             if (ddlBarrier.holding()) {
                 return InputStatus.NOTHING_AVAILABLE;
             }
+        }
+        // Debezium's own snapshot (snapshot.reader: debezium) marks the offsets of its rows.
+        rereading = snapshot != null || chunked != null || tail != null || backfill != null || lastOffset == null
+                || lastOffset.get("snapshot") != null && !"false".equals(String.valueOf(lastOffset.get("snapshot")));
+        if (verifier != null && rereading) {
+            verifier.rereadRunning();
         }
         if (snapshot != null) {
             return emitSnapshot(output);
@@ -678,7 +729,16 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
                 ddlBarrier.hold(r);
                 return InputStatus.NOTHING_AVAILABLE;
             }
+            if (verifier != null && verifier.wantsPositions()) {
+                io.tributary.cdc.event.SourcePosition at = restartPosition(r.offset());
+                if (at != null) {
+                    verifier.passed(at);
+                }
+            }
             if (r.event() != null && parked.passes(r.event())) {
+                if (verifier != null) {
+                    verifier.sees(r.event(), r.gtid());
+                }
                 output.collect(r.event(), r.event().sourceTimestampMs());
                 if (r.event().op() == ChangeEvent.Op.SNAPSHOT) {
                     snapshotProgress.snapshotRow(r.event().qualifiedTable());
@@ -915,6 +975,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
 
     @Override
     public List<BinlogSplit> snapshotState(long checkpointId) {
+        if (verifier != null) {
+            verifier.checkpointTaken(checkpointId);
+        }
         if (ddlBarrier != null) {
             ddlBarrier.checkpointTaken(checkpointId);
         }
@@ -966,6 +1029,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
         parked.checkpointCompleted(checkpointId);
+        if (verifier != null) {
+            verifier.checkpointCompleted(checkpointId);
+        }
         if (ddlBarrier != null) {
             ddlBarrier.checkpointCompleted(checkpointId);
         }
@@ -977,6 +1043,9 @@ public final class BinlogSourceReader implements SourceReader<ChangeEvent, Binlo
     @Override
     public void close() throws Exception {
         closing = true;
+        if (verifier != null) {
+            verifier.close();
+        }
         parked.close();
         if (snapshot != null) {
             snapshot.close();

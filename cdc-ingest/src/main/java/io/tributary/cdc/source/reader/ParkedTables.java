@@ -37,6 +37,8 @@ final class ParkedTables implements AutoCloseable {
     private volatile Map<String, TableControl.TableState> states = Map.of();
     /** The resync running, or null. */
     private volatile Request active;
+    /** Re-reads of drifted chunks the verifier asked for, kept in memory only (a restart's verifier finds them again). */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Request> repairs = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     ParkedTables(TableControl control, Runnable wakeUp) {
         this.control = control;
@@ -102,6 +104,7 @@ final class ParkedTables implements AutoCloseable {
         Request resyncing = active;
         if (resyncing != null && resyncing.table().equals(table)) {
             active = null; // the re-read of a table parked again is given up; a new request starts another
+            resyncing.giveUp("the table was parked");
         }
         LOG.error("Table {} is PARKED at {}: its rows are skipped, the other tables keep flowing. Cause: {}. Fix the "
                 + "cause, then run: ./tributary resync {}", table, position, message, table, error);
@@ -159,7 +162,7 @@ final class ParkedTables implements AutoCloseable {
     }
 
     boolean resyncRequested() {
-        return active == null && pendingRequest() != null;
+        return active == null && (pendingRequest() != null || !repairs.isEmpty());
     }
 
     boolean resyncing() {
@@ -172,20 +175,61 @@ final class ParkedTables implements AutoCloseable {
         return r == null ? null : r.table();
     }
 
-    /** A resync requested in the table control and not done yet: which table, asked for when. */
-    record Request(String table, long requestedAtMs) {}
+    /**
+     * A re-read to run: a resync requested in the table control (which table, asked for when), or a repair
+     * the verifier asked for ({@code repair}: the key ranges to read again, {@code done}: completed once its
+     * rows are out).
+     */
+    record Request(String table, long requestedAtMs, io.tributary.cdc.event.SnapshotScope repair,
+                   java.util.concurrent.CompletableFuture<Void> done) {
+        Request(String table, long requestedAtMs) {
+            this(table, requestedAtMs, null, null);
+        }
+
+        boolean isRepair() {
+            return repair != null;
+        }
+
+        void giveUp(String why) {
+            if (done != null) {
+                done.completeExceptionally(new IllegalStateException("the re-read of " + table + " was given up: " + why));
+            }
+        }
+    }
+
+    /** Asks for {@code scope} of {@code table} to be read again (a drifted chunk); completes once its rows are out. */
+    java.util.concurrent.CompletableFuture<Void> requestRepair(String table, io.tributary.cdc.event.SnapshotScope scope,
+                                                               String why) {
+        Request r = new Request(table, System.currentTimeMillis(), scope, new java.util.concurrent.CompletableFuture<>());
+        repairs.add(r);
+        LOG.info("Repair of {} {} requested: {}", table, scope, why);
+        wakeUp.run();
+        return r.done();
+    }
 
     /**
-     * Takes the next requested resync, or null: from now on the table's changes and the rows its
-     * re-read hands out pass (the reader withholds what the re-read covers), until it is done or the
-     * table is parked again.
+     * Takes the next requested resync (those of the table control first, then repairs), or null: from now on
+     * the table's changes and the rows its re-read hands out pass (the reader withholds what the re-read
+     * covers), until it is done or the table is parked again.
      */
     Request startRequestedResync() {
-        Map.Entry<String, TableControl.TableState> request = active == null ? pendingRequest() : null;
-        if (request == null) {
+        if (active != null) {
             return null;
         }
-        Request r = new Request(request.getKey(), request.getValue().atMs());
+        Map.Entry<String, TableControl.TableState> request = pendingRequest();
+        Request r;
+        if (request != null) {
+            r = new Request(request.getKey(), request.getValue().atMs());
+        } else {
+            r = repairs.poll();
+            if (r == null) {
+                return null;
+            }
+            if (isParked(r.table())) {
+                r.giveUp("the table is parked");
+                return null;
+            }
+        }
         active = r;
         parkedHere.remove(r.table());
         return r;
@@ -199,6 +243,12 @@ final class ParkedTables implements AutoCloseable {
     void resyncFinished(SourcePosition at, long rows) {
         Request done = active;
         active = null;
+        if (done.isRepair()) {
+            readAt(done.table(), at); // not a request of the table control: nothing to record there
+            LOG.info("Repair of {} {} read {} rows at {}", done.table(), done.repair(), rows, at);
+            done.done().complete(null);
+            return;
+        }
         synchronized (resyncs) {
             resyncs.put(done.table(), new BinlogSplit.Resync(done.requestedAtMs(), at));
         }
@@ -222,7 +272,10 @@ final class ParkedTables implements AutoCloseable {
     void resyncAgain(String why) {
         Request r = active;
         active = null;
-        if (r != null) {
+        if (r != null && r.isRepair()) {
+            repairs.addFirst(r);
+            LOG.info("Repair of {} starts again: {}", r.table(), why);
+        } else if (r != null) {
             LOG.info("Resync of {} starts again: {}", r.table(), why);
         }
     }
@@ -263,6 +316,11 @@ final class ParkedTables implements AutoCloseable {
 
     @Override
     public void close() {
+        Request r = active;
+        if (r != null) {
+            r.giveUp("the reader closed");
+        }
+        repairs.forEach(q -> q.giveUp("the reader closed"));
         if (refresher != null) {
             refresher.shutdownNow();
         }

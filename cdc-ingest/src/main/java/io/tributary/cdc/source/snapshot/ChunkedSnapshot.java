@@ -61,6 +61,8 @@ public final class ChunkedSnapshot implements AutoCloseable {
     private final Map<String, Double> shareLeft = new java.util.concurrent.ConcurrentHashMap<>();
     /** What a read beside the streaming binlog is ("Resync of db.t", "Backfill of ..."), or null for the first snapshot. */
     private final String besideBinlog;
+    /** Of a repair: the key ranges of its one table to read again; null otherwise. */
+    private final io.tributary.cdc.event.SnapshotScope repairScope;
 
     public ChunkedSnapshot(MySqlSourceConfig config, RecordConverter converter, int epoch, Runnable onData) {
         this(config, converter, epoch, onData, null);
@@ -71,9 +73,11 @@ public final class ChunkedSnapshot implements AutoCloseable {
      * {@code besideBinlog}: what a read beside the streaming binlog is, or null for the first snapshot.
      */
     private ChunkedSnapshot(MySqlSourceConfig config, RecordConverter converter, int epoch, Runnable onData,
-                            List<BinlogSplit.UnfinishedTable> resumed, String besideBinlog) {
+                            List<BinlogSplit.UnfinishedTable> resumed, String besideBinlog,
+                            io.tributary.cdc.event.SnapshotScope repairScope) {
         this.resumed = resumed == null ? null : List.copyOf(resumed);
         this.besideBinlog = besideBinlog;
+        this.repairScope = repairScope;
         this.config = config;
         this.converter = converter;
         this.epoch = epoch;
@@ -104,9 +108,22 @@ public final class ChunkedSnapshot implements AutoCloseable {
         return besideBinlog(config.onlyTables(tables), "Backfill of " + tables, converter, epoch, onData);
     }
 
+    /**
+     * Reads {@code scope} of {@code table} again while the binlog streams (a chunk the verifier found drifted), as
+     * {@link #resync} reads the whole table: the rest of the table is left as it is. A table no longer keyed by the
+     * scope's integer columns is read whole.
+     */
+    public static ChunkedSnapshot repair(MySqlSourceConfig config, String table, io.tributary.cdc.event.SnapshotScope scope,
+                                         RecordConverter converter, int epoch, Runnable onData) {
+        ChunkedSnapshot read = new ChunkedSnapshot(config.onlyTables(List.of(table)), converter, epoch, onData, null,
+                "Repair of " + table + " " + scope, scope.isWhole() ? null : scope);
+        read.debeziumStarted();
+        return read;
+    }
+
     private static ChunkedSnapshot besideBinlog(MySqlSourceConfig narrowed, String label, RecordConverter converter,
                                                 int epoch, Runnable onData) {
-        ChunkedSnapshot read = new ChunkedSnapshot(narrowed, converter, epoch, onData, null, label);
+        ChunkedSnapshot read = new ChunkedSnapshot(narrowed, converter, epoch, onData, null, label, null);
         read.debeziumStarted(); // Debezium streams (or resumes from its offset): its position needs no waiting for
         return read;
     }
@@ -123,7 +140,7 @@ public final class ChunkedSnapshot implements AutoCloseable {
      */
     public ChunkedSnapshot(MySqlSourceConfig config, RecordConverter converter, int epoch, Runnable onData,
                            List<BinlogSplit.UnfinishedTable> resumed) {
-        this(config, converter, epoch, onData, resumed, null);
+        this(config, converter, epoch, onData, resumed, null, null);
     }
 
     /** Debezium sent its first record: it streams from a fixed position, tables may be registered. */
@@ -206,7 +223,9 @@ public final class ChunkedSnapshot implements AutoCloseable {
                 p0 = end.snapshotPosition();
                 position = p0;
                 SnapshotWindows w = new SnapshotWindows(epoch == 0 ? p0 : p0.withEpoch(epoch), weights, resumed != null);
-                if (resumed == null) {
+                if (repairScope != null) {
+                    restore(w, estimates, first, c, p0, List.of(repairedTable(config.tables().get(0), first, c)));
+                } else if (resumed == null) {
                     estimates.keySet().forEach(w::register);
                     assigner = new ChunkAssigner(estimates);
                     if (besideBinlog == null) {
@@ -219,7 +238,7 @@ public final class ChunkedSnapshot implements AutoCloseable {
                                 besideBinlog, config.snapshotThreadsHere(), p0);
                     }
                 } else {
-                    restore(w, estimates, first, c, p0);
+                    restore(w, estimates, first, c, p0, resumed);
                 }
                 windows = w;
             }
@@ -243,7 +262,7 @@ public final class ChunkedSnapshot implements AutoCloseable {
      * is read whole (as is a table kept without chunks).
      */
     private void restore(SnapshotWindows w, Map<String, Long> captured, DebeziumTables tables, MySqlConnection c,
-                         SourcePosition p0) throws SQLException {
+                         SourcePosition p0, List<BinlogSplit.UnfinishedTable> resumed) throws SQLException {
         Map<String, Long> toRead = new java.util.LinkedHashMap<>();
         Map<String, ChunkAssigner.Restored> restored = new java.util.HashMap<>();
         int done = 0;
@@ -277,10 +296,39 @@ public final class ChunkedSnapshot implements AutoCloseable {
         }
         assigner = new ChunkAssigner(toRead, restored);
         chunksSkipped = done;
+        if (besideBinlog != null) {
+            LOG.info("{} without locks by {} reader(s) while the binlog streams, rows versioned at {}", besideBinlog,
+                    config.snapshotThreadsHere(), p0);
+            return;
+        }
         LOG.info("Snapshot resumed without locks by {} reader(s), rows versioned at {}: {} table(s) to finish; of "
                 + "those cut into chunks, {} chunk(s) done before the restart are skipped and {} read again; tables "
                 + "kept without chunks are read whole", config.snapshotThreadsHere(), p0, toRead.size(),
                 done, unread);
+    }
+
+    /**
+     * The repair's table as a snapshot to finish: the scope's ranges to read, the key space around them done; the
+     * whole table when its key is not (or no longer) the scope's integer columns.
+     */
+    private BinlogSplit.UnfinishedTable repairedTable(String name, DebeziumTables tables, MySqlConnection c)
+            throws SQLException {
+        Table table = tableOf(name, tables, c);
+        KeyOrder order = table == null ? null : KeyOrder.of(table);
+        if (order == null || !order.allIntegers() || !order.columns().equals(repairScope.keyColumns())
+                || repairScope.ranges().size() != 1) {
+            return BinlogSplit.UnfinishedTable.whole(name);
+        }
+        io.tributary.cdc.event.SnapshotScope.KeyRange r = repairScope.ranges().get(0);
+        List<BinlogSplit.RestoredChunk> chunks = new ArrayList<>();
+        if (r.lower() != null) {
+            chunks.add(new BinlogSplit.RestoredChunk(null, r.lower(), true));
+        }
+        chunks.add(new BinlogSplit.RestoredChunk(r.lower(), r.upper(), false));
+        if (r.upper() != null) {
+            chunks.add(new BinlogSplit.RestoredChunk(r.upper(), null, true));
+        }
+        return new BinlogSplit.UnfinishedTable(name, order.columns(), order.kindNames(), chunks);
     }
 
     /** The key order of {@code u} now, or null when its key is no longer the one its chunks were cut by. */
