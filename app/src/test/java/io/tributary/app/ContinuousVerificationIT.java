@@ -63,6 +63,12 @@ class ContinuousVerificationIT {
                     + "'drift.keyed' AND verdict = 'drifted' AND key_range = '[id] in (10000, 15000]'")).isEqualTo("1");
             assertThat(Integer.parseInt(PipelineTestSupport.clickhouse(clickhouse, "SELECT count() FROM "
                     + "tributary.chunk_checks WHERE table LIKE 'drift.%' AND verdict = 'equal'"))).isGreaterThan(10);
+            Thread.sleep(6000); // the API reads the checks every 5 s
+            assertThat(PipelineTestSupport.api(setup, "/status")).contains("\"chunks_drifted_24h\":1")
+                    .doesNotContain("drift.keyed DRIFTED");
+            assertThat(PipelineTestSupport.api(setup, "/metrics"))
+                    .contains("tributary_verify_chunks_drifted{table=\"drift.keyed\"} 1.0")
+                    .contains("tributary_verify_open_drifts{table=\"drift.keyed\"} 0.0");
         } finally {
             stop.set(true);
             if (writer != null) {
@@ -98,6 +104,12 @@ class ContinuousVerificationIT {
             assertThat(Files.readString(log)).contains("run ./tributary resync driftnorepair.keyed")
                     .doesNotContain("REPAIRED");
             assertThat(PipelineTestSupport.verifyLine(setup.conf(), "driftnorepair.keyed")).contains("DIFFERENT");
+            Thread.sleep(6000); // the API reads the checks every 5 s
+            assertThat(PipelineTestSupport.api(setup, "/status"))
+                    .contains("Table driftnorepair.keyed DRIFTED in ClickHouse: key range [id] in (25000, 30000]")
+                    .contains("\"open_drifts\":[\"[id] in (25000, 30000]\"]");
+            assertThat(PipelineTestSupport.api(setup, "/metrics"))
+                    .contains("tributary_verify_open_drifts{table=\"driftnorepair.keyed\"} 1.0");
         } finally {
             pipeline.destroy();
             pipeline.waitFor(120, TimeUnit.SECONDS);

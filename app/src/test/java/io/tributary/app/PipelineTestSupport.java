@@ -146,6 +146,14 @@ final class PipelineTestSupport {
         throw new AssertionError("ClickHouse did not converge to MySQL within " + seconds + " s:\n" + last);
     }
 
+    /** The body of {@code GET path} on the pipeline's API, authenticated with the test's token. */
+    static String api(TestConfig setup, String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + setup.conf().get(TributaryConfig.API_PORT) + path))
+                .header("Authorization", "Bearer " + setup.env().get("TRIBUTARY_API_TOKENS")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** verify's line for {@code table} ("db.table EQUAL ..."), or "". */
     static String verifyLine(Configuration conf, String table) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -11,6 +11,7 @@ import io.tributary.api.observe.ApiMetrics;
 import io.tributary.api.observe.OpenApiDocument;
 import io.tributary.api.query.EndpointAnswers;
 import io.tributary.api.query.OutputFormat;
+import io.tributary.api.query.ChunkCheckSummary;
 import io.tributary.api.query.PipelineProgress;
 import io.tributary.api.query.ResponseCache;
 import io.tributary.sink.clickhouse.client.ClickHouseException;
@@ -64,12 +65,14 @@ public final class ApiServer implements AutoCloseable {
                                  Supplier<SourceBinlog> binlog) {
         EndpointCatalog catalog = EndpointCatalog.watching(settings.endpointsDirectory());
         PipelineProgress progress = new PipelineProgress(clickhouse, settings.statusDatabase());
-        ApiMetrics metrics = new ApiMetrics(progress, () -> catalog.errors().size());
+        ChunkCheckSummary checks = new ChunkCheckSummary(clickhouse, settings.statusDatabase());
+        ApiMetrics metrics = new ApiMetrics(progress, checks, () -> catalog.errors().size());
         EndpointAnswers answers = new EndpointAnswers(clickhouse, progress, new ResponseCache(settings.cacheEntries()),
                 settings.queryTimeout(), MAX_CACHED_ANSWER_BYTES);
         EndpointHandler endpoints = new EndpointHandler(catalog, answers, metrics, settings.maxRows());
         TableQueries tables = new TableQueries(clickhouse, settings.maxRows(), settings.queryTimeout());
-        StatusReport status = new StatusReport(clickhouse, progress, pipelineState, binlog, settings.statusDatabase());
+        StatusReport status = new StatusReport(clickhouse, progress, pipelineState, binlog, settings.statusDatabase(),
+                checks);
         Access access = new Access(settings.clients(), metrics);
         String statusPage = resource("status.html");
         String docsPage = resource("docs.html").replace("SWAGGER_UI_VERSION", swaggerUiVersion());

@@ -20,10 +20,12 @@ final class StatusReport {
     private final Supplier<String> pipelineState;
     private final Supplier<SourceBinlog> binlog;
     private final String statusDatabase;
+    private final io.tributary.api.query.ChunkCheckSummary checks;
 
     StatusReport(ClickHouseHttp clickhouse, PipelineProgress progress, Supplier<String> pipelineState,
-                 Supplier<SourceBinlog> binlog, String statusDatabase) {
+                 Supplier<SourceBinlog> binlog, String statusDatabase, io.tributary.api.query.ChunkCheckSummary checks) {
         this.clickhouse = clickhouse;
+        this.checks = checks;
         this.statusDatabase = statusDatabase;
         this.progress = progress;
         this.pipelineState = pipelineState;
@@ -123,6 +125,7 @@ final class StatusReport {
         long now = System.currentTimeMillis();
         SourceBinlog source = binlog.get();
         Map<String, Map<String, Object>> snapshots = lastSnapshots();
+        io.tributary.api.query.ChunkCheckSummary.Summary verified = checks.current();
         for (PipelineProgress.TableProgress t : snapshot.tables()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("database", t.database());
@@ -139,6 +142,16 @@ final class StatusReport {
             Map<String, Object> last = snapshots.get(t.database() + "." + t.table());
             if (last != null) {
                 m.put("last_snapshot", last); // a resumed one says how many chunks it did not read again
+            }
+            io.tributary.api.query.ChunkCheckSummary.TableChecks checked = verified.tables().get(t.database() + "." + t.table());
+            if (checked != null) {
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("chunks_checked_24h", checked.checked());
+                v.put("chunks_drifted_24h", checked.drifted());
+                v.put("last_checked_at", Instant.ofEpochMilli(checked.lastCheckedAtMs()).toString());
+                v.put("open_drifts", verified.openDrifts().stream()
+                        .filter(d -> d.table().equals(t.database() + "." + t.table())).map(d -> d.keyRange()).toList());
+                m.put("verification", v);
             }
             try {
                 long rows = rows(t);
@@ -174,6 +187,12 @@ final class StatusReport {
         List<String> warnings = new ArrayList<>(source.warnings(reading,
                 newest == null ? 0 : Math.max(0, now - newest.sourceTsMillis())));
         out.put("parked", parked(warnings));
+        for (io.tributary.api.query.ChunkCheckSummary.OpenDrift d : verified.openDrifts()) {
+            warnings.add("Table " + d.table() + " DRIFTED in ClickHouse: key range " + d.keyRange() + " differs from MySQL ("
+                    + d.mysqlRows() + " rows in MySQL, " + d.clickhouseRows() + " in ClickHouse, checked "
+                    + Instant.ofEpochMilli(d.checkedAtMs()) + "). With source.mysql.verify.repair on it is read again; "
+                    + "otherwise run: ./tributary resync --config FILE " + d.table());
+        }
         out.put("warnings", warnings);
         out.put("tables", tables);
         return out;

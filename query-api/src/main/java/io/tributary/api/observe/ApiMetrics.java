@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tributary.api.query.PipelineProgress;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Map;
 import java.util.function.IntSupplier;
 
 /**
@@ -22,7 +23,8 @@ public final class ApiMetrics {
     private final Counter cacheHits;
     private final Counter rateLimited;
 
-    public ApiMetrics(PipelineProgress progress, IntSupplier endpointFileErrors) {
+    public ApiMetrics(PipelineProgress progress, io.tributary.api.query.ChunkCheckSummary checks,
+                      IntSupplier endpointFileErrors) {
         requests = Counter.builder().name("tributary_api_requests_total")
                 .help("API requests by route (endpoint name for SQL endpoints) and HTTP status")
                 .labelNames("route", "status").register(registry);
@@ -62,6 +64,25 @@ public final class ApiMetrics {
         GaugeWithCallback.builder().name("tributary_sink_last_insert_milliseconds")
                 .help("Per table: duration of the last ClickHouse insert").labelNames("database", "table")
                 .callback(cb -> progress.current().tables().forEach(t -> cb.call(t.insertMillis(), t.database(), t.table())))
+                .register(registry);
+        GaugeWithCallback.builder().name("tributary_verify_chunks_checked")
+                .help("Per table: chunks continuous verification compared in the last 24 hours").labelNames("table")
+                .callback(cb -> checks.current().tables().values().forEach(t -> cb.call(t.checked(), t.table())))
+                .register(registry);
+        GaugeWithCallback.builder().name("tributary_verify_chunks_drifted")
+                .help("Per table: chunks found different from MySQL in the last 24 hours (repaired or not)")
+                .labelNames("table")
+                .callback(cb -> checks.current().tables().values().forEach(t -> cb.call(t.drifted(), t.table())))
+                .register(registry);
+        GaugeWithCallback.builder().name("tributary_verify_open_drifts")
+                .help("Per table: key ranges whose latest check found them different (not repaired yet)")
+                .labelNames("table")
+                .callback(cb -> {
+                    Map<String, Long> open = new java.util.TreeMap<>();
+                    checks.current().tables().keySet().forEach(t -> open.put(t, 0L));
+                    checks.current().openDrifts().forEach(d -> open.merge(d.table(), 1L, Long::sum));
+                    open.forEach((t, n) -> cb.call(n, t));
+                })
                 .register(registry);
         GaugeWithCallback.builder().name("tributary_pipeline_status_readable")
                 .help("1 when the API could read the pipeline status table from ClickHouse on its last try")
