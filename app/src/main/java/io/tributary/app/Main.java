@@ -12,7 +12,9 @@ public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     private static final String USAGE = """
             usage: tributary run --config FILE      pipeline + API in this JVM until SIGTERM
-                   tributary verify --config FILE   compare every captured MySQL table with ClickHouse
+                   tributary verify --config FILE [--rows]
+                                                    compare every captured MySQL table with ClickHouse
+                                                    (by chunk checksums; --rows: every row)
                    tributary api --config FILE [--flink-rest URL]
                                                     only the API, for a pipeline running on a Flink cluster
                    tributary resync --config FILE DB.TABLE [--timeout SECONDS]
@@ -44,7 +46,8 @@ public final class Main {
         try {
             return switch (args[0]) {
                 case "run" -> runPipeline(TributaryConfig.load(configPath(args)));
-                case "verify" -> Verify.run(TributaryConfig.load(configPath(args)), System.out);
+                case "verify" -> Verify.run(TributaryConfig.load(configPath(args)), System.out,
+                        java.util.Arrays.asList(args).contains("--rows"));
                 case "demo" -> Demo.run(option(args, "--dir", ".tributary/demo"));
                 case "api" -> runApi(TributaryConfig.load(configPath(args)), option(args, "--flink-rest", null));
                 case "resync" -> ResyncCommand.run(TributaryConfig.load(configPath(args)), resyncTable(args),

@@ -18,7 +18,9 @@ import org.apache.flink.configuration.Configuration;
 
 /**
  * {@code tributary verify}: every captured MySQL table against its ClickHouse view (columns, their
- * order and types, then every row, streamed from both servers in one order and merged, so memory
+ * order and types, then its rows: checksums of key-range chunks computed by each server, and row by
+ * row inside a chunk that differs; with {@code --rows}, or when a column's value is not checksummed
+ * (FLOAT, DOUBLE, JSON, spatial), every row, streamed from both servers in one order and merged; memory
  * stays bounded whatever the table size), every enriched table against its query run on MySQL, and,
  * when whole databases are captured, no ClickHouse table left of a MySQL table that is gone. Prints a
  * line per table and exits 0 only when all are equal.
@@ -27,13 +29,18 @@ public final class Verify {
     private Verify() {}
 
     public static int run(Configuration config, PrintStream out) throws Exception {
+        return run(config, out, false);
+    }
+
+    /** {@code everyRow} ({@code --rows}): every row of every table compared, not chunk checksums first. */
+    public static int run(Configuration config, PrintStream out, boolean everyRow) throws Exception {
         MySqlSourceConfig mysql = MySqlSourceConfig.from(config);
         ClickHouseSinkConfig sink = ClickHouseSinkConfig.from(config);
         ClickHouseHttp clickhouse = sink.client();
         String url = mysql.jdbcUrl("&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&yearIsDateType=false");
         int different = 0;
         try (Connection c = DriverManager.getConnection(url, mysql.user(), mysql.password())) {
-            TableVerifier verifier = new TableVerifier(c, clickhouse, sink);
+            TableVerifier verifier = new TableVerifier(c, clickhouse, sink, everyRow);
             List<String> tables = capturedTables(c, mysql);
             List<Enrichment> enrichments = new EnrichmentResolver(mysql)
                     .load(config.getOptional(TributaryJobOptions.ENRICHMENTS_DIR));

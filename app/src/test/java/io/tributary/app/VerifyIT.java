@@ -34,6 +34,11 @@ class VerifyIT {
             st.execute("INSERT INTO keyed VALUES (1, 'one', '{\"b\": 1, \"a\": [1, 2.5]}'), (2, 'two', NULL), (3, NULL, 'null')");
             st.execute("CREATE TABLE multi (note VARCHAR(10), n INT)");
             st.execute("INSERT INTO multi VALUES ('a', 1), ('a', 1), ('b', NULL)");
+            // Every column's value checksummed: compared by chunk checksums, row by row only inside a chunk that differs.
+            st.execute("CREATE TABLE plain (id INT PRIMARY KEY, name VARCHAR(10) NULL, amount DECIMAL(8,2), at DATETIME(3))");
+            st.execute("SET SESSION cte_max_recursion_depth = 1000000");
+            st.execute("INSERT INTO plain WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 250000) "
+                    + "SELECT n, IF(n % 10 = 0, NULL, CONCAT('n', n)), n / 4, '2024-01-01' + INTERVAL n SECOND FROM seq");
         }
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "verify-");
         PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, DB,
@@ -62,6 +67,23 @@ class VerifyIT {
             st.execute("DELETE FROM keyed WHERE id IN (1, 4)");
             assertThat(line(setup, "keyed")).contains("key (id='1'): only in ClickHouse");
             st.execute("INSERT INTO keyed VALUES (1, 'one', '{\"b\": 1, \"a\": [1, 2.5]}')");
+
+            PipelineTestSupport.clickhouse(clickhouse, "ALTER TABLE " + DB + ".plain__versions UPDATE name = '' WHERE id = 150000 "
+                    + "SETTINGS mutations_sync = 2");
+            String plain = line(setup, "plain");
+            assertThat(plain).contains("DIFFERENT (checksums of 3 chunk(s))")
+                    .contains("key (id='150000'): name: MySQL NULL vs ClickHouse ''").doesNotContain("more difference");
+            String plainRows = verifyEveryRow(setup);
+            assertThat(plainRows).contains("key (id='150000'): name: MySQL NULL vs ClickHouse ''")
+                    .contains(DB + ".keyed").containsPattern(DB + "\\.plain .* DIFFERENT \\(every row\\)");
+            PipelineTestSupport.clickhouse(clickhouse, "ALTER TABLE " + DB + ".plain__versions UPDATE amount = amount + 0.01 "
+                    + "WHERE id = 250000 SETTINGS mutations_sync = 2");
+            assertThat(line(setup, "plain")).contains("key (id='250000'): amount: MySQL '62500.00' vs ClickHouse '62500.01'");
+            PipelineTestSupport.clickhouse(clickhouse, "ALTER TABLE " + DB + ".plain__versions UPDATE name = NULL "
+                    + "WHERE id = 150000 SETTINGS mutations_sync = 2");
+            PipelineTestSupport.clickhouse(clickhouse, "ALTER TABLE " + DB + ".plain__versions UPDATE amount = amount - 0.01 "
+                    + "WHERE id = 250000 SETTINGS mutations_sync = 2");
+            assertThat(line(setup, "plain")).contains("EQUAL (checksums of 3 chunk(s))");
 
             st.execute("INSERT INTO multi VALUES ('a', 1)");
             assertThat(line(setup, "multi")).contains("MySQL has ['a', '1'] once more than ClickHouse");
@@ -94,6 +116,12 @@ class VerifyIT {
     private static String verify(PipelineTestSupport.TestConfig setup) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Verify.run(setup.conf(), new PrintStream(out, true, StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String verifyEveryRow(PipelineTestSupport.TestConfig setup) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Verify.run(setup.conf(), new PrintStream(out, true, StandardCharsets.UTF_8), true);
         return out.toString(StandardCharsets.UTF_8);
     }
 

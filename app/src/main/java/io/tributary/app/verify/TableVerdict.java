@@ -4,12 +4,20 @@ import java.util.List;
 
 /**
  * One table's verdict: rows on each side, a checksum of each side's rows (as compared), how many
- * differences were found and the first few, each naming the key (or row) and what differs.
+ * differences were found and the first few, each naming the key (or row) and what differs, and how
+ * the rows were compared ({@code every row}, or {@code checksums of N chunk(s)}).
  */
 public record TableVerdict(String table, long mysqlRows, long clickhouseRows, String mysqlChecksum,
-                           String clickhouseChecksum, long differenceCount, List<String> differences) {
+                           String clickhouseChecksum, long differenceCount, List<String> differences, String method) {
     public TableVerdict {
         differences = List.copyOf(differences);
+    }
+
+    /** Rows compared one by one. */
+    public TableVerdict(String table, long mysqlRows, long clickhouseRows, String mysqlChecksum, String clickhouseChecksum,
+                        long differenceCount, List<String> differences) {
+        this(table, mysqlRows, clickhouseRows, mysqlChecksum, clickhouseChecksum, differenceCount, differences,
+                "every row");
     }
 
     /** A table that could not be compared row by row (its columns differ, or a server failed). */
@@ -22,8 +30,8 @@ public record TableVerdict(String table, long mysqlRows, long clickhouseRows, St
     }
 
     public String describe() {
-        String head = String.format("%-28s rows mysql=%d clickhouse=%d checksum mysql=%s clickhouse=%s %s", table,
-                mysqlRows, clickhouseRows, mysqlChecksum, clickhouseChecksum, equal() ? "EQUAL" : "DIFFERENT");
+        String head = String.format("%-28s rows mysql=%d clickhouse=%d checksum mysql=%s clickhouse=%s %s (%s)", table,
+                mysqlRows, clickhouseRows, mysqlChecksum, clickhouseChecksum, equal() ? "EQUAL" : "DIFFERENT", method);
         if (differences.isEmpty()) {
             return head;
         }

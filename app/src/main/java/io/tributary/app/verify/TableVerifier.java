@@ -13,16 +13,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Verifies one MySQL table (or enrichment) against ClickHouse: its columns first, then its rows. */
+/**
+ * Verifies one MySQL table (or enrichment) against ClickHouse: its columns first, then its rows, by
+ * chunk checksums where every column's value is checksummed (row by row inside a chunk that differs),
+ * else every row.
+ */
 public final class TableVerifier {
     private final Connection mysql;
     private final ClickHouseHttp clickhouse;
     private final ClickHouseSinkConfig sink;
+    private final boolean everyRow;
 
-    public TableVerifier(Connection mysql, ClickHouseHttp clickhouse, ClickHouseSinkConfig sink) {
+    /** {@code everyRow}: compare every row of every table, not chunk checksums first ({@link ChunkedComparison}). */
+    public TableVerifier(Connection mysql, ClickHouseHttp clickhouse, ClickHouseSinkConfig sink, boolean everyRow) {
         this.mysql = mysql;
         this.clickhouse = clickhouse;
         this.sink = sink;
+        this.everyRow = everyRow;
     }
 
     /** {@code db.table} against its ClickHouse view. */
@@ -42,6 +49,14 @@ public final class TableVerifier {
                 || p.equals("ClickHouse has no such table or view"));
         if (!readable) {
             return TableVerdict.unreadable(table, count(mysqlTable), shape);
+        }
+        if (!everyRow && ChunkedComparison.applies(columns)) {
+            try {
+                return withShape(new ChunkedComparison(mysql, clickhouse).compare(table, columns, mysqlTable, names.view()),
+                        shape);
+            } catch (RuntimeException e) {
+                return TableVerdict.unreadable(table, -1, List.of("ClickHouse: " + e.getMessage()));
+            }
         }
         return withShape(rows(table, columns, mysqlTable, names.view()), shape);
     }
@@ -136,7 +151,7 @@ public final class TableVerifier {
         shown.addAll(rows.differences());
         return new TableVerdict(rows.table(), rows.mysqlRows(), rows.clickhouseRows(), rows.mysqlChecksum(),
                 rows.clickhouseChecksum(), rows.differenceCount() + shape.size(),
-                shown.subList(0, Math.min(shown.size(), RowMerge.SHOWN_DIFFERENCES + shape.size())));
+                shown.subList(0, Math.min(shown.size(), RowMerge.SHOWN_DIFFERENCES + shape.size())), rows.method());
     }
 
     private long count(String from) throws Exception {
