@@ -26,6 +26,11 @@ import org.junit.jupiter.api.Test;
  */
 class ContinuousVerificationIT {
     private static final int ROWS = 30_000;
+    /**
+     * A status database of their own: the drift left open on purpose would otherwise be a warning in the
+     * /status of every later test on the shared servers.
+     */
+    private static final String STATUS = "verification_status";
 
     @Test
     void driftIsReportedWithItsKeyRangeAndRepaired() throws Exception {
@@ -59,10 +64,10 @@ class ContinuousVerificationIT {
             writer.get(60, TimeUnit.SECONDS);
             String equal = PipelineTestSupport.awaitEqual(setup.conf(), 120);
             assertThat(equal).contains("drift.keyed").contains("drift.composite").contains("drift.nokey");
-            assertThat(PipelineTestSupport.clickhouse(clickhouse, "SELECT count() FROM tributary.chunk_checks WHERE table = "
+            assertThat(PipelineTestSupport.clickhouse(clickhouse, "SELECT count() FROM " + STATUS + ".chunk_checks WHERE table = "
                     + "'drift.keyed' AND verdict = 'drifted' AND key_range = '[id] in (10000, 15000]'")).isEqualTo("1");
             assertThat(Integer.parseInt(PipelineTestSupport.clickhouse(clickhouse, "SELECT count() FROM "
-                    + "tributary.chunk_checks WHERE table LIKE 'drift.%' AND verdict = 'equal'"))).isGreaterThan(10);
+                    + STATUS + ".chunk_checks WHERE table LIKE 'drift.%' AND verdict = 'equal'"))).isGreaterThan(10);
             Thread.sleep(6000); // the API reads the checks every 5 s
             assertThat(PipelineTestSupport.api(setup, "/status")).contains("\"chunks_drifted_24h\":1")
                     .doesNotContain("drift.keyed DRIFTED");
@@ -118,6 +123,7 @@ class ContinuousVerificationIT {
 
     private static Path start(MySqlServer mysql, ClickHouseServer clickhouse, String db, boolean all) throws Exception {
         PipelineTestSupport.freshDatabase(mysql, clickhouse, db);
+        PipelineTestSupport.clickhouse(clickhouse, "DROP TABLE IF EXISTS " + STATUS + ".chunk_checks");
         try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, db); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE keyed (id INT PRIMARY KEY, v INT NOT NULL, note VARCHAR(30) CHARACTER SET latin1, "
                     + "amount DECIMAL(10,2), at DATETIME(3), day DATE, ts TIMESTAMP(6) NULL, t TIME, y YEAR, flag BIT(1), "
@@ -148,7 +154,7 @@ class ContinuousVerificationIT {
                                                          String db, boolean repair) throws Exception {
         return PipelineTestSupport.configure(dir, mysql, clickhouse, db, db + "-" + System.nanoTime(),
                 Map.of("state.checkpoint-interval", "1s", "source.mysql.snapshot.chunk-rows", "5000",
-                        "source.mysql.verify.rows-per-second", "100000",
+                        "source.mysql.verify.rows-per-second", "100000", "sink.clickhouse.status-database", STATUS,
                         "source.mysql.verify.repair", Boolean.toString(repair)));
     }
 

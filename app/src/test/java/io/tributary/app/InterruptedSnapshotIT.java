@@ -47,7 +47,9 @@ class InterruptedSnapshotIT {
         PipelineTestSupport.clickhouse(clickhouse, "DROP DATABASE IF EXISTS bulk");
         Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "snapshot-kill-");
         PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "bulk", "t",
-                Map.of("sink.clickhouse.batch-size", "5000", "state.checkpoint-interval", "3s",
+                // Checkpoints every second: the snapshot reads 400k rows in about 5 s, and with 3 s the kill found no
+                // checkpoint past 120k rows before the end once in the full suite.
+                Map.of("sink.clickhouse.batch-size", "5000", "state.checkpoint-interval", "1s",
                         "source.mysql.snapshot.chunk-rows", "10000", "source.mysql.snapshot.threads", "1"));
         Path config = setup.file();
         Map<String, String> env = setup.env();

@@ -2,6 +2,7 @@ package io.tributary.app.verify;
 
 import io.tributary.cdc.event.SnapshotScope;
 import io.tributary.cdc.source.verify.DigestColumn;
+import io.tributary.cdc.source.verify.KeyRanges;
 import io.tributary.cdc.source.verify.RowDigest;
 import io.tributary.sink.clickhouse.client.ClickHouseHttp;
 import io.tributary.sink.clickhouse.schema.TableNames;
@@ -68,10 +69,10 @@ final class ChunkedComparison {
         List<String> shown = new ArrayList<>();
         List<String> lower = null;
         do {
-            List<String> upper = ranges ? upperBound(mysqlTable, keyNames, lower) : null;
+            List<String> upper = ranges ? KeyRanges.upperBound(mysql, mysqlTable, keyNames, lower, CHUNK_ROWS) : null;
             SnapshotScope scope = ranges ? SnapshotScope.ranges(keyNames, List.of(new SnapshotScope.KeyRange(lower, upper)), 0)
                     : SnapshotScope.whole();
-            String mysqlWhere = ranges ? " WHERE " + expanded(keyNames, lower, upper) : "";
+            String mysqlWhere = ranges ? " WHERE " + KeyRanges.where(keyNames, lower, upper) : "";
             RowDigest.Checksum m = mysqlChecksum(digest.mysqlQuery(mysqlTable, mysqlWhere));
             RowDigest.Checksum c = RowDigest.Checksum.parse(clickhouse.query(digest.clickhouseQuery(view,
                     scope.condition(TableNames::quote)), Map.of("readonly", "1")));
@@ -80,8 +81,8 @@ final class ChunkedComparison {
             mysqlSum = mysqlSum.add(new BigInteger(m.sum())).mod(MOD);
             clickhouseSum = clickhouseSum.add(new BigInteger(c.sum())).mod(MOD);
             if (!m.equals(c)) {
-                TableVerdict rows = rowsOf(table, columns, mysqlTable + mysqlWhere, "(SELECT * FROM " + view + " WHERE "
-                        + scope.condition(TableNames::quote) + ")");
+                TableVerdict rows = RowMerge.compareSorted(table, columns, mysql, mysqlTable + mysqlWhere, clickhouse,
+                        "(SELECT * FROM " + view + " WHERE " + scope.condition(TableNames::quote) + ")");
                 long found = rows.differenceCount();
                 if (found == 0) {
                     found = 1;
@@ -103,97 +104,10 @@ final class ChunkedComparison {
                 differenceCount, shown, "checksums of " + chunks + " chunk(s)");
     }
 
-    /** The chunk's rows on both sides, merged in key order (what {@link TableVerifier} does for a whole table). */
-    private TableVerdict rowsOf(String table, List<VerifiedColumn> columns, String mysqlFrom, String clickhouseFrom)
-            throws Exception {
-        List<Integer> order = new ArrayList<>();
-        for (int position = 1; ; position++) {
-            int found = -1;
-            for (int i = 0; i < columns.size(); i++) {
-                if (columns.get(i).keyPosition() == position) {
-                    found = i;
-                }
-            }
-            if (found < 0) {
-                break;
-            }
-            order.add(found);
-        }
-        boolean keyed = !order.isEmpty();
-        if (!keyed) {
-            for (int i = 0; i < columns.size(); i++) {
-                if (columns.get(i).orderable()) {
-                    order.add(i);
-                }
-            }
-        }
-        List<VerifiedColumn> orderColumns = order.stream().map(columns::get).toList();
-        RowMerge merge = new RowMerge(columns, order.stream().mapToInt(Integer::intValue).toArray(), keyed);
-        try (OrderedRows m = OrderedRows.mysql(mysql, columns, orderColumns, mysqlFrom);
-             OrderedRows c = OrderedRows.clickhouse(clickhouse, columns, orderColumns, clickhouseFrom)) {
-            return merge.compare(table, m, c);
-        }
-    }
-
     private RowDigest.Checksum mysqlChecksum(String sql) throws SQLException {
         try (Statement st = mysql.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return new RowDigest.Checksum(rs.getLong(1), rs.getString(2));
         }
-    }
-
-    /** The key {@link #CHUNK_ROWS} keys after {@code lower}, or null when fewer are left. */
-    private List<String> upperBound(String mysqlTable, List<String> key, List<String> lower) throws SQLException {
-        String cols = String.join(", ", key.stream().map(ChunkedComparison::quoted).toList());
-        String sql = "SELECT " + String.join(", ", key.stream().map(k -> "CAST(" + quoted(k) + " AS CHAR)").toList())
-                + " FROM " + mysqlTable + (lower == null ? "" : " WHERE " + expanded(key, lower, null)) + " ORDER BY "
-                + cols + " LIMIT 1 OFFSET " + (CHUNK_ROWS - 1);
-        try (Statement st = mysql.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            if (!rs.next()) {
-                return null;
-            }
-            List<String> bound = new ArrayList<>();
-            for (int i = 1; i <= key.size(); i++) {
-                bound.add(rs.getString(i));
-            }
-            return bound;
-        }
-    }
-
-    /**
-     * {@code lower < key <= upper} in tuple order, spelled out ({@code a > 1 OR a = 1 AND b > 2}) so that MySQL
-     * reads an index range (a row comparison it does not turn into one). Bounds are integers MySQL returned,
-     * checked again here, so writing them as literals cannot change the statement.
-     */
-    static String expanded(List<String> key, List<String> lower, List<String> upper) {
-        List<String> parts = new ArrayList<>();
-        if (lower != null) {
-            parts.add("(" + compare(key, lower, ">", ">") + ")");
-        }
-        if (upper != null) {
-            parts.add("(" + compare(key, upper, "<", "<=") + ")");
-        }
-        return parts.isEmpty() ? "1" : String.join(" AND ", parts);
-    }
-
-    private static String compare(List<String> key, List<String> bound, String strict, String last) {
-        StringBuilder sql = new StringBuilder();
-        for (int i = 0; i < key.size(); i++) {
-            sql.append(i > 0 ? " OR " : "").append('(');
-            for (int j = 0; j < i; j++) {
-                sql.append(quoted(key.get(j))).append(" = ").append(integer(bound.get(j))).append(" AND ");
-            }
-            sql.append(quoted(key.get(i))).append(' ').append(i == key.size() - 1 ? last : strict).append(' ')
-                    .append(integer(bound.get(i))).append(')');
-        }
-        return sql.toString();
-    }
-
-    private static String integer(String value) {
-        return new BigInteger(value).toString(); // throws on anything but an integer
-    }
-
-    private static String quoted(String name) {
-        return "`" + name.replace("`", "``") + "`";
     }
 }

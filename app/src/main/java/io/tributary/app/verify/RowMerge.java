@@ -28,6 +28,50 @@ final class RowMerge {
         this.keyed = keyed;
     }
 
+    /**
+     * {@code mysqlFrom}'s rows against {@code clickhouseFrom}'s (a table, view or subquery on each server), both
+     * sorted by the primary key, or without one by every column that can be sorted, and merged.
+     */
+    static TableVerdict compareSorted(String table, List<VerifiedColumn> columns, java.sql.Connection mysql, String mysqlFrom,
+                                      io.tributary.sink.clickhouse.client.ClickHouseHttp clickhouse, String clickhouseFrom)
+            throws Exception {
+        List<Integer> key = new ArrayList<>();
+        for (int position = 1; ; position++) {
+            int found = -1;
+            for (int i = 0; i < columns.size(); i++) {
+                if (columns.get(i).keyPosition() == position) {
+                    found = i;
+                }
+            }
+            if (found < 0) {
+                break;
+            }
+            key.add(found);
+        }
+        boolean keyed = !key.isEmpty();
+        List<Integer> order = keyed ? key : new ArrayList<>();
+        if (!keyed) {
+            for (int i = 0; i < columns.size(); i++) {
+                if (columns.get(i).orderable()) {
+                    order.add(i);
+                }
+            }
+        }
+        List<VerifiedColumn> orderColumns = order.stream().map(columns::get).toList();
+        RowMerge merge = new RowMerge(columns, order.stream().mapToInt(Integer::intValue).toArray(), keyed);
+        try (OrderedRows m = OrderedRows.mysql(mysql, columns, orderColumns, mysqlFrom)) {
+            OrderedRows c;
+            try {
+                c = OrderedRows.clickhouse(clickhouse, columns, orderColumns, clickhouseFrom);
+            } catch (RuntimeException e) {
+                return TableVerdict.unreadable(table, -1, List.of("ClickHouse: " + e.getMessage()));
+            }
+            try (c) {
+                return merge.compare(table, m, c);
+            }
+        }
+    }
+
     TableVerdict compare(String table, OrderedRows mysql, OrderedRows clickhouse) throws Exception {
         Side m = new Side("MySQL", mysql);
         Side c = new Side("ClickHouse", clickhouse);

@@ -106,41 +106,7 @@ public final class TableVerifier {
     }
 
     private TableVerdict rows(String table, List<VerifiedColumn> columns, String mysqlFrom, String view) throws Exception {
-        List<Integer> key = new ArrayList<>();
-        for (int position = 1; ; position++) {
-            int found = -1;
-            for (int i = 0; i < columns.size(); i++) {
-                if (columns.get(i).keyPosition() == position) {
-                    found = i;
-                }
-            }
-            if (found < 0) {
-                break;
-            }
-            key.add(found);
-        }
-        boolean keyed = !key.isEmpty();
-        List<Integer> order = keyed ? key : new ArrayList<>();
-        if (!keyed) {
-            for (int i = 0; i < columns.size(); i++) {
-                if (columns.get(i).orderable()) {
-                    order.add(i);
-                }
-            }
-        }
-        List<VerifiedColumn> orderColumns = order.stream().map(columns::get).toList();
-        RowMerge merge = new RowMerge(columns, order.stream().mapToInt(Integer::intValue).toArray(), keyed);
-        try (OrderedRows m = OrderedRows.mysql(mysql, columns, orderColumns, mysqlFrom)) {
-            OrderedRows c;
-            try {
-                c = OrderedRows.clickhouse(clickhouse, columns, orderColumns, view);
-            } catch (RuntimeException e) {
-                return TableVerdict.unreadable(table, -1, List.of("ClickHouse: " + e.getMessage()));
-            }
-            try (c) {
-                return merge.compare(table, m, c);
-            }
-        }
+        return RowMerge.compareSorted(table, columns, mysql, mysqlFrom, clickhouse, view);
     }
 
     private static TableVerdict withShape(TableVerdict rows, List<String> shape) {

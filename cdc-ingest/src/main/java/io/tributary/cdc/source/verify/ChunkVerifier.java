@@ -7,9 +7,7 @@ import io.tributary.cdc.source.MySqlRowEstimates;
 import io.tributary.cdc.source.MySqlServerVersion;
 import io.tributary.cdc.source.MySqlSourceConfig;
 import io.tributary.cdc.source.snapshot.GtidSet;
-import io.tributary.cdc.source.snapshot.TableChunk;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,7 +21,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -237,7 +234,8 @@ public final class ChunkVerifier implements AutoCloseable {
             if (closing || !reader.streaming(table)) {
                 return true;
             }
-            List<String> upper = key.isEmpty() ? null : upperBound(c, table, key, lower);
+            List<String> upper = key.isEmpty() ? null : KeyRanges.upperBound(c, quoted(table), key, lower,
+                    settings.chunkRows());
             VerifiedChunk chunk = new VerifiedChunk(table, key, key.isEmpty() ? null : new SnapshotScope.KeyRange(lower, upper));
             Outcome outcome = check(c, statusStatement, chunk, digest);
             for (int tries = 1; outcome == Outcome.INCONCLUSIVE && tries < INCONCLUSIVE_TRIES && !closing; tries++) {
@@ -272,7 +270,6 @@ public final class ChunkVerifier implements AutoCloseable {
             // low watermark is read: the binlog reaches the reader at most the commit's few microseconds early.
             sleep(50);
             chunk.lowWatermark(GtidSet.parse(variable(c, "gtid_executed")));
-            TableChunk range = chunk.tableChunk();
             c.setAutoCommit(false);
             try {
                 try (Statement st = c.createStatement()) {
@@ -291,7 +288,7 @@ public final class ChunkVerifier implements AutoCloseable {
                 // moment of every other key. Keys changed while the two checksums ran are left out on a second try.
                 for (int attempt = 0; attempt < INCONCLUSIVE_TRIES && !chunk.changed(); attempt++) {
                     java.util.Set<List<String>> excluded = chunk.changedKeys();
-                    RowDigest.Checksum mysql = mysqlChecksum(c, chunk, range, digest, excluded);
+                    RowDigest.Checksum mysql = mysqlChecksum(c, chunk, digest, excluded);
                     RowDigest.Checksum target = clickhouse.checksum(chunk.table, digest,
                             chunk.scope(), chunk.withoutKeys(excluded, ChunkVerifier::clickhouseName));
                     if (chunk.changed() || !chunk.changedKeys().equals(excluded)) {
@@ -311,18 +308,14 @@ public final class ChunkVerifier implements AutoCloseable {
         }
     }
 
-    private RowDigest.Checksum mysqlChecksum(Connection c, VerifiedChunk chunk, TableChunk range, RowDigest digest,
+    private RowDigest.Checksum mysqlChecksum(Connection c, VerifiedChunk chunk, RowDigest digest,
                                              java.util.Set<List<String>> excluded) throws SQLException {
-        String where = range.where(chunk.keyColumns, ChunkVerifier::quotedName);
-        if (!excluded.isEmpty()) {
-            where = (where.isEmpty() ? " WHERE " : where + " AND ") + chunk.withoutKeys(excluded, ChunkVerifier::quotedName);
-        }
-        try (PreparedStatement ps = c.prepareStatement(digest.mysqlQuery(quoted(chunk.table), where))) {
-            bind(ps, range.isWhole() ? new Object[0] : range.parameters());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new RowDigest.Checksum(rs.getLong(1), rs.getString(2));
-            }
+        String where = chunk.range == null ? "1"
+                : KeyRanges.where(chunk.keyColumns, chunk.range.lower(), chunk.range.upper());
+        where = " WHERE " + where + " AND " + chunk.withoutKeys(excluded, ChunkVerifier::quotedName);
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(digest.mysqlQuery(quoted(chunk.table), where))) {
+            rs.next();
+            return new RowDigest.Checksum(rs.getLong(1), rs.getString(2));
         }
     }
 
@@ -364,34 +357,6 @@ public final class ChunkVerifier implements AutoCloseable {
         } else {
             LOG.warn("Continuous verification: {} is still {} after its re-read", chunk.describe(),
                     outcome == Outcome.DRIFTED ? "different" : "changing");
-        }
-    }
-
-    /** The key {@code chunkRows} keys after {@code lower} (exclusive), or null when fewer are left: the chunk's upper bound. */
-    private List<String> upperBound(Connection c, String table, List<String> key, List<String> lower) throws SQLException {
-        String cols = key.stream().map(ChunkVerifier::quotedName).collect(Collectors.joining(", "));
-        TableChunk after = new VerifiedChunk(table, key, new SnapshotScope.KeyRange(lower, null)).tableChunk();
-        String sql = "SELECT " + key.stream().map(k -> "CAST(" + quotedName(k) + " AS CHAR)").collect(Collectors.joining(", "))
-                + " FROM " + quoted(table) + after.where(key, ChunkVerifier::quotedName) + " ORDER BY " + cols
-                + " LIMIT 1 OFFSET " + (settings.chunkRows() - 1);
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, after.isWhole() ? new Object[0] : after.parameters());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                List<String> bound = new ArrayList<>();
-                for (int i = 1; i <= key.size(); i++) {
-                    bound.add(rs.getString(i));
-                }
-                return bound;
-            }
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object[] values) throws SQLException {
-        for (int i = 0; i < values.length; i++) {
-            ps.setObject(i + 1, values[i]);
         }
     }
 

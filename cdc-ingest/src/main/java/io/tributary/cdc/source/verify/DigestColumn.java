@@ -26,12 +26,12 @@ public record DigestColumn(String name, String dataType, String columnType) {
     }
 
     /** {@code name} as a MySQL identifier. */
-    static String mysqlQuoted(String name) {
+    public static String mysqlQuoted(String name) {
         return "`" + name.replace("`", "``") + "`";
     }
 
     /** {@code name} as a ClickHouse identifier. */
-    static String clickhouseQuoted(String name) {
+    public static String clickhouseQuoted(String name) {
         return "`" + name.replace("\\", "\\\\").replace("`", "\\`") + "`";
     }
 

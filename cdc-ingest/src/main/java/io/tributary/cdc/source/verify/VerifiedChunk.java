@@ -3,7 +3,6 @@ package io.tributary.cdc.source.verify;
 import io.tributary.cdc.event.ChangeEvent;
 import io.tributary.cdc.event.SnapshotScope;
 import io.tributary.cdc.source.snapshot.GtidSet;
-import io.tributary.cdc.source.snapshot.TableChunk;
 import java.math.BigInteger;
 import java.util.List;
 
@@ -36,26 +35,6 @@ final class VerifiedChunk {
 
     SnapshotScope scope() {
         return range == null ? SnapshotScope.whole() : SnapshotScope.ranges(keyColumns, List.of(range), 0);
-    }
-
-    /**
-     * The range as the engine's chunk: its WHERE clause spells composite bounds out ({@code a > ? OR a = ? AND
-     * b > ?}), which MySQL turns into an index range (a row comparison it does not).
-     */
-    TableChunk tableChunk() {
-        if (range == null) {
-            return TableChunk.whole(table);
-        }
-        return new TableChunk(table, 0, array(range.lower()), params(range.lower()), array(range.upper()),
-                params(range.upper()));
-    }
-
-    private static String[] array(List<String> bound) {
-        return bound == null ? null : bound.toArray(String[]::new);
-    }
-
-    private static Object[] params(List<String> bound) {
-        return bound == null ? null : bound.stream().map(java.math.BigDecimal::new).toArray();
     }
 
     void lowWatermark(GtidSet gtids) {
