@@ -104,10 +104,51 @@ class OnlineResyncIT {
         }
     }
 
+    /**
+     * A TRUNCATE of the table while its resync reads it: the read so far is of rows that are gone, so the
+     * resync starts again from the start and ClickHouse ends with only the rows written after it.
+     */
+    @Test
+    void aTruncateDuringTheResyncStartsItAgain() throws Exception {
+        MySqlServer mysql = SharedServers.mysql();
+        ClickHouseServer clickhouse = SharedServers.clickhouse();
+        PipelineTestSupport.freshDatabase(mysql, clickhouse, "resynctrunc");
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "resynctrunc"); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE big (id INT PRIMARY KEY, v INT NOT NULL)");
+            st.execute("SET SESSION cte_max_recursion_depth = 1000000");
+            st.execute("INSERT INTO big WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 400000) "
+                    + "SELECT n, n FROM seq");
+        }
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "resync-truncate-");
+        PipelineTestSupport.TestConfig setup = PipelineTestSupport.configure(dir, mysql, clickhouse, "resynctrunc",
+                "trunc-" + System.nanoTime(), Map.of("state.checkpoint-interval", "2s",
+                        "source.mysql.snapshot.chunk-rows", "5000", "source.mysql.snapshot.threads", "1"));
+        Path log = dir.resolve("run.log");
+        Process pipeline = PipelineTestSupport.startPipeline(setup.file(), setup.env(), log);
+        try (Connection c = PipelineTestSupport.mysqlAdmin(mysql, "resynctrunc"); Statement st = c.createStatement()) {
+            PipelineTestSupport.awaitEqual(setup.conf(), 240);
+            CompletableFuture<Integer> resync = CompletableFuture.supplyAsync(() -> resync(setup, "resynctrunc.big"));
+            PipelineTestSupport.awaitLogLine(log, "Resync of resynctrunc.big without locks", 120);
+            st.execute("TRUNCATE TABLE big");
+            st.execute("INSERT INTO big VALUES (7, 70), (400001, 1), (-3, 30)");
+            assertThat(resync.get(240, TimeUnit.SECONDS)).isZero();
+            assertThat(Files.readString(log)).contains("Resync of resynctrunc.big starts again");
+            assertThat(PipelineTestSupport.awaitEqual(setup.conf(), 180)).contains("resynctrunc.big");
+            assertThat(PipelineTestSupport.clickhouse(clickhouse, "SELECT count() FROM resynctrunc.big")).isEqualTo("3");
+        } finally {
+            pipeline.destroy();
+            pipeline.waitFor(120, TimeUnit.SECONDS);
+        }
+    }
+
     private static int resync(PipelineTestSupport.TestConfig setup) {
+        return resync(setup, "online.big");
+    }
+
+    private static int resync(PipelineTestSupport.TestConfig setup, String table) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            int code = ResyncCommand.run(setup.conf(), "online.big", Duration.ofSeconds(240),
+            int code = ResyncCommand.run(setup.conf(), table, Duration.ofSeconds(240),
                     new PrintStream(out, true, StandardCharsets.UTF_8));
             System.out.print(out.toString(StandardCharsets.UTF_8));
             return code;
