@@ -14,7 +14,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A table compared by chunk checksums ({@link RowDigest}, the ones continuous verification uses):
@@ -27,7 +26,6 @@ import java.util.Set;
 final class ChunkedComparison {
     /** Keys per chunk: one checksum query of each server reads this many rows (about 0.1 s in MySQL). */
     static final int CHUNK_ROWS = 100_000;
-    private static final Set<String> INTEGERS = Set.of("TINYINT", "SMALLINT", "MEDIUMINT", "INT", "INTEGER", "BIGINT");
     private static final BigInteger MOD = BigInteger.ONE.shiftLeft(64);
 
     private final Connection mysql;
@@ -58,7 +56,7 @@ final class ChunkedComparison {
             }
             key.add(k);
         }
-        boolean ranges = !key.isEmpty() && key.stream().allMatch(k -> INTEGERS.contains(k.dataType()));
+        boolean ranges = !key.isEmpty() && key.stream().allMatch(k -> digestColumn(k).isInteger());
         List<String> keyNames = key.stream().map(VerifiedColumn::name).toList();
         long mysqlRows = 0;
         long clickhouseRows = 0;

@@ -50,7 +50,6 @@ public final class ChunkVerifier implements AutoCloseable {
     static final long WHOLE_TABLE_ROWS = 200_000;
     private static final int INCONCLUSIVE_TRIES = 3;
     private static final long DURABLE_WAIT_MS = 300_000;
-    private static final Set<String> INTEGERS = Set.of("TINYINT", "SMALLINT", "MEDIUMINT", "INT", "INTEGER", "BIGINT");
 
     /** What the reader does for the verifier. */
     public interface Reader {
@@ -207,10 +206,11 @@ public final class ChunkVerifier implements AutoCloseable {
         boolean integerKey = true;
         List<DigestColumn> digestColumns = new ArrayList<>();
         for (String[] col : columns) {
-            digestColumns.add(new DigestColumn(col[0], col[1], col[2]));
+            DigestColumn column = new DigestColumn(col[0], col[1], col[2]);
+            digestColumns.add(column);
             if (!"0".equals(col[3])) {
                 key.add(col[0]);
-                integerKey &= INTEGERS.contains(col[1].toUpperCase(java.util.Locale.ROOT));
+                integerKey &= column.isInteger();
             }
         }
         if (key.isEmpty() || !integerKey) {
