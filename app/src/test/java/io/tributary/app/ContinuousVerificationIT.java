@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Continuous verification compares every table chunk by chunk in the background while MySQL keeps
  * writing: a full pass over tables of many column types (an integer key, a composite key declared in
- * another order than its columns, no key) finds nothing; rows changed behind the pipeline's back in
+ * another order than its columns, a DATETIME(6) and DECIMAL key, no key) finds nothing; rows changed behind the pipeline's back in
  * ClickHouse ({@code ALTER TABLE ... UPDATE} / {@code DELETE} on the versions table) are reported with
  * their table and key range, kept in {@code chunk_checks}, repaired by re-reading the chunk, and
  * {@code tributary verify} then says equal. With repair off the drift is reported and stays.
@@ -49,21 +49,30 @@ class ContinuousVerificationIT {
             PipelineTestSupport.awaitLogLine(log, "Continuous verification of drift.keyed: 7 chunk(s)", 180);
             PipelineTestSupport.awaitLogLine(log, "Continuous verification of drift.composite:", 180);
             PipelineTestSupport.awaitLogLine(log, "Continuous verification of drift.nokey:", 180);
+            PipelineTestSupport.awaitLogLine(log, "Continuous verification of drift.timed: 3 chunk(s)", 180);
             assertThat(Files.readString(log)).doesNotContain("DRIFTED");
 
             PipelineTestSupport.clickhouse(clickhouse, "ALTER TABLE drift.keyed__versions UPDATE note = 'tampered' "
                     + "WHERE id = 12345 SETTINGS mutations_sync = 2");
             PipelineTestSupport.clickhouse(clickhouse, "ALTER TABLE drift.composite__versions DELETE WHERE a = 7 AND b = 7 "
                     + "SETTINGS mutations_sync = 2");
+            PipelineTestSupport.clickhouse(clickhouse, "ALTER TABLE drift.timed__versions UPDATE v = -1 WHERE amount = 60 "
+                    + "SETTINGS mutations_sync = 2");
 
             PipelineTestSupport.awaitLogLine(log, "drift.keyed keys [id] in (10000, 15000] DRIFTED", 240);
             PipelineTestSupport.awaitLogLine(log, "drift.keyed keys [id] in (10000, 15000] REPAIRED", 240);
             PipelineTestSupport.awaitLogLine(log, "drift.composite keys [b, a] in (-inf, 624,11124] DRIFTED", 240);
             PipelineTestSupport.awaitLogLine(log, "drift.composite keys [b, a] in (-inf, 624,11124] REPAIRED", 240);
+            String timedRange = "drift.timed keys [at, amount] in (2024-01-01 01:23:20.000000,50.00, "
+                    + "2024-01-01 02:46:40.000000,100.00]";
+            PipelineTestSupport.awaitLogLine(log, timedRange + " DRIFTED", 240);
+            PipelineTestSupport.awaitLogLine(log, timedRange + " REPAIRED", 240);
             stop.set(true);
             writer.get(60, TimeUnit.SECONDS);
             String equal = PipelineTestSupport.awaitEqual(setup.conf(), 120);
-            assertThat(equal).contains("drift.keyed").contains("drift.composite").contains("drift.nokey");
+            assertThat(equal).contains("drift.keyed").contains("drift.composite").contains("drift.nokey")
+                    .contains("drift.timed");
+            assertThat(PipelineTestSupport.clickhouse(clickhouse, "SELECT count() FROM drift.timed WHERE v = -1")).isEqualTo("0");
             assertThat(PipelineTestSupport.clickhouse(clickhouse, "SELECT count() FROM " + STATUS + ".chunk_checks WHERE table = "
                     + "'drift.keyed' AND verdict = 'drifted' AND key_range = '[id] in (10000, 15000]'")).isEqualTo("1");
             assertThat(Integer.parseInt(PipelineTestSupport.clickhouse(clickhouse, "SELECT count() FROM "
@@ -142,6 +151,12 @@ class ContinuousVerificationIT {
                         + "PRIMARY KEY (b, a))");
                 st.execute("INSERT INTO composite WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq "
                         + "WHERE n < 12000) SELECT n, n % 1500, CONCAT('c', n) FROM seq");
+                // Keyed by a date-time and a decimal: checked and repaired by ranges whose bounds each server reads
+                // as typed literals.
+                st.execute("CREATE TABLE timed (at DATETIME(6) NOT NULL, amount DECIMAL(12,2) NOT NULL, v INT, "
+                        + "PRIMARY KEY (at, amount))");
+                st.execute("INSERT INTO timed WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq "
+                        + "WHERE n < 12000) SELECT TIMESTAMP('2024-01-01') + INTERVAL n SECOND, n / 100, n FROM seq");
                 st.execute("CREATE TABLE nokey (x INT, y VARCHAR(10))");
                 st.execute("INSERT INTO nokey WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq "
                         + "WHERE n < 2000) SELECT n % 500, IF(n % 9 = 0, NULL, 'dup') FROM seq");

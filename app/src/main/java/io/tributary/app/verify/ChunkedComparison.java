@@ -1,5 +1,6 @@
 package io.tributary.app.verify;
 
+import io.tributary.cdc.event.KeyLiteral;
 import io.tributary.cdc.event.SnapshotScope;
 import io.tributary.cdc.source.verify.DigestColumn;
 import io.tributary.cdc.source.verify.KeyRanges;
@@ -19,8 +20,9 @@ import java.util.Map;
  * A table compared by chunk checksums ({@link RowDigest}, the ones continuous verification uses):
  * both servers checksum each range of {@link #CHUNK_ROWS} keys themselves, so only two numbers per
  * chunk travel; only a chunk whose checksums differ is compared row by row ({@link RowMerge}), which
- * names the keys and columns that differ. Tables keyed by integers are cut into ranges; others are
- * one chunk. Used only when every column's value is checksummed ({@link DigestColumn#valueChecksummed}):
+ * names the keys and columns that differ. Tables keyed by numbers, dates and date-times are cut into
+ * ranges ({@link DigestColumn#isRangeKey}); others (character keys: ClickHouse orders bytes, MySQL its
+ * collation) are one chunk, compared as a stream of rows when it differs, so memory stays bounded. Used only when every column's value is checksummed ({@link DigestColumn#valueChecksummed}):
  * the others compare every row.
  */
 final class ChunkedComparison {
@@ -56,7 +58,7 @@ final class ChunkedComparison {
             }
             key.add(k);
         }
-        boolean ranges = !key.isEmpty() && key.stream().allMatch(k -> digestColumn(k).isInteger());
+        boolean ranges = !key.isEmpty() && key.stream().allMatch(k -> digestColumn(k).isRangeKey());
         List<String> keyNames = key.stream().map(VerifiedColumn::name).toList();
         long mysqlRows = 0;
         long clickhouseRows = 0;
@@ -68,6 +70,11 @@ final class ChunkedComparison {
         List<String> lower = null;
         do {
             List<String> upper = ranges ? KeyRanges.upperBound(mysql, mysqlTable, keyNames, lower, CHUNK_ROWS) : null;
+            if (upper != null && !upper.stream().allMatch(KeyLiteral::isBound)) {
+                // A key ClickHouse stores clamped (a DATETIME of year 2300): the rest of the table is one range,
+                // compared row by row as a stream when it differs.
+                upper = null;
+            }
             SnapshotScope scope = ranges ? SnapshotScope.ranges(keyNames, List.of(new SnapshotScope.KeyRange(lower, upper)), 0)
                     : SnapshotScope.whole();
             String mysqlWhere = ranges ? " WHERE " + KeyRanges.where(keyNames, lower, upper) : "";

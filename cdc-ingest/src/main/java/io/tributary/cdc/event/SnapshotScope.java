@@ -3,23 +3,22 @@ package io.tributary.cdc.event;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
 
 /**
  * What a snapshot of one table reads: the whole table, or only primary-key ranges {@code (lower, upper]}
- * of a key made of integer columns (a snapshot resumed after a restart reads again only the chunks it
- * had not completed; the rows of the others are stored and stay). The sinks remove what an earlier
+ * of a key whose values read alike in MySQL and ClickHouse ({@link KeyLiteral}: integers, decimals, dates
+ * and date-times; a snapshot resumed after a restart reads again only the chunks it had not completed, the
+ * rows of the others are stored and stay; a repair reads one range). The sinks remove what an earlier
  * attempt stored inside the scope, and only there ({@link ChangeEvent#snapshotBegin}).
  *
  * <p>{@code chunksDone}: of a resumed snapshot, the chunks an earlier run completed outside the ranges (what
  * {@code /status} reports as skipped); 0 for the whole table.
  *
- * <p>Bounds are canonical integer text; a null bound is open. Integer keys only, because ClickHouse
- * must select the same rows as MySQL's range: for numbers both orders agree, for text under a
+ * <p>Bounds are canonical key text; a null bound is open. Only {@link KeyLiteral} bounds, because ClickHouse
+ * must select the same rows as MySQL's range: for numbers and times both orders agree, for text under a
  * collation they do not.
  */
 public record SnapshotScope(List<String> keyColumns, List<KeyRange> ranges, int chunksDone) {
-    private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,20}");
     private static final SnapshotScope WHOLE = new SnapshotScope(List.of(), List.of(), 0);
 
     /** The keys {@code k} with {@code lower < k <= upper} (tuple order over the key columns). */
@@ -48,11 +47,7 @@ public record SnapshotScope(List<String> keyColumns, List<KeyRange> ranges, int 
                     throw new IllegalArgumentException("a bound of " + bound.size() + " values for the key "
                             + keyColumns);
                 }
-                for (String v : bound) {
-                    if (v == null || !INTEGER.matcher(v).matches()) {
-                        throw new IllegalArgumentException("a key range bound must be an integer, got '" + v + "'");
-                    }
-                }
+                bound.forEach(KeyLiteral::check);
             }
         }
     }
@@ -75,8 +70,8 @@ public record SnapshotScope(List<String> keyColumns, List<KeyRange> ranges, int 
 
     /**
      * The scope as a ClickHouse condition over the key columns ({@code quote} quotes an identifier),
-     * or {@code "1"} for the whole table. Bounds are integers (checked when the scope was built), so
-     * they are written as literals: an integer literal cannot change the statement's meaning.
+     * or {@code "1"} for the whole table. Bounds were checked when the scope was built, so they are written
+     * as typed literals ({@link KeyLiteral#clickhouse}), which cannot change the statement's meaning.
      */
     public String condition(UnaryOperator<String> quote) {
         if (isWhole()) {
@@ -105,7 +100,8 @@ public record SnapshotScope(List<String> keyColumns, List<KeyRange> ranges, int 
     }
 
     private static String literal(List<String> bound) {
-        return bound.size() == 1 ? bound.get(0) : "(" + String.join(", ", bound) + ")";
+        List<String> literals = bound.stream().map(KeyLiteral::clickhouse).toList();
+        return literals.size() == 1 ? literals.get(0) : "(" + String.join(", ", literals) + ")";
     }
 
     @Override

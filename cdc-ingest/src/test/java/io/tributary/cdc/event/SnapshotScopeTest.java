@@ -36,12 +36,27 @@ class SnapshotScopeTest {
     }
 
     @Test
-    void boundsMustBeIntegersOfTheKeysWidth() {
+    void decimalDateAndDateTimeBoundsAreTypedLiterals() {
+        SnapshotScope scope = SnapshotScope.ranges(List.of("at", "day", "amount"), List.of(
+                new SnapshotScope.KeyRange(List.of("2024-01-31 12:00:00.250", "2024-01-31", "-1.50"),
+                        List.of("2024-02-01 00:00:00", "2024-02-01", "123456789012345678901234567890"))), 0);
+        assertThat(scope.condition(SnapshotScopeTest::quote)).isEqualTo("((`at`, `day`, `amount`) > "
+                + "(toDateTime64('2024-01-31 12:00:00.250', 3, 'UTC'), toDate32('2024-01-31'), toDecimal256('-1.50', 2))"
+                + " AND (`at`, `day`, `amount`) <= (toDateTime64('2024-02-01 00:00:00', 0, 'UTC'), "
+                + "toDate32('2024-02-01'), toDecimal256('123456789012345678901234567890', 0)))");
+    }
+
+    @Test
+    void boundsMustBeKeyLiteralsOfTheKeysWidth() {
         assertThatThrownBy(() -> SnapshotScope.ranges(List.of("id"),
                 List.of(new SnapshotScope.KeyRange(null, List.of("1) OR (1"))), 0))
-                .hasMessageContaining("must be an integer, got '1) OR (1'");
+                .hasMessageContaining("must be an integer, a decimal, a date or a date-time of the years 1900-2299, "
+                        + "got '1) OR (1'");
+        assertThatThrownBy(() -> SnapshotScope.ranges(List.of("at"),
+                List.of(new SnapshotScope.KeyRange(null, List.of("2300-01-01 00:00:00"))), 0))
+                .hasMessageContaining("got '2300-01-01 00:00:00'");
         assertThatThrownBy(() -> SnapshotScope.ranges(List.of("id"),
-                List.of(new SnapshotScope.KeyRange(null, List.of("1.5"))), 0))
+                List.of(new SnapshotScope.KeyRange(null, List.of("2024-01-01')) OR 1=1 --"))), 0))
                 .hasMessageContaining("must be an integer");
         assertThatThrownBy(() -> SnapshotScope.ranges(List.of("a", "b"),
                 List.of(new SnapshotScope.KeyRange(null, List.of("1"))), 0))

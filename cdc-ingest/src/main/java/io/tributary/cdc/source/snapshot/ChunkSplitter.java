@@ -147,7 +147,9 @@ final class ChunkSplitter {
     private static Object parameter(ResultSet rs, int column, KeyOrder.Kind kind) throws SQLException {
         return switch (kind) {
             case INTEGER, DECIMAL -> rs.getBigDecimal(column);
-            case COLLATED -> rs.getString(column); // compared in the column's collation: the column decides it
+            // A character value is compared in the column's collation (the column decides it); a DATE or DATETIME text
+            // is converted to the column's type.
+            case COLLATED, TEMPORAL -> rs.getString(column);
             case TEXT -> {
                 int type = rs.getMetaData().getColumnType(column);
                 yield type == java.sql.Types.BINARY || type == java.sql.Types.VARBINARY ? rs.getBytes(column)

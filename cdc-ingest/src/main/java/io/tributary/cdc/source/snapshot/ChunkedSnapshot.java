@@ -111,7 +111,7 @@ public final class ChunkedSnapshot implements AutoCloseable {
     /**
      * Reads {@code scope} of {@code table} again while the binlog streams (a chunk the verifier found drifted), as
      * {@link #resync} reads the whole table: the rest of the table is left as it is. A table no longer keyed by the
-     * scope's integer columns is read whole.
+     * scope's columns is read whole.
      */
     public static ChunkedSnapshot repair(MySqlSourceConfig config, String table, io.tributary.cdc.event.SnapshotScope scope,
                                          RecordConverter converter, int epoch, Runnable onData) {
@@ -309,13 +309,13 @@ public final class ChunkedSnapshot implements AutoCloseable {
 
     /**
      * The repair's table as a snapshot to finish: the scope's ranges to read, the key space around them done; the
-     * whole table when its key is not (or no longer) the scope's integer columns.
+     * whole table when its key is not (or no longer) the scope's columns of numbers, dates and date-times.
      */
     private BinlogSplit.UnfinishedTable repairedTable(String name, DebeziumTables tables, MySqlConnection c)
             throws SQLException {
         Table table = tableOf(name, tables, c);
         KeyOrder order = table == null ? null : KeyOrder.of(table);
-        if (order == null || !order.allIntegers() || !order.columns().equals(repairScope.keyColumns())
+        if (order == null || !order.rangesReadAlike() || !order.columns().equals(repairScope.keyColumns())
                 || repairScope.ranges().size() != 1) {
             return BinlogSplit.UnfinishedTable.whole(name);
         }
@@ -336,7 +336,7 @@ public final class ChunkedSnapshot implements AutoCloseable {
             throws SQLException {
         Table table = tableOf(u.table(), tables, c);
         KeyOrder order = table == null ? null : KeyOrder.of(table);
-        if (order == null || !order.allIntegers() || !order.columns().equals(u.keyColumns())
+        if (order == null || !order.rangesReadAlike() || !order.columns().equals(u.keyColumns())
                 || !order.kindNames().equals(u.keyKinds())) {
             LOG.info("{}: its primary key changed while the pipeline was down; it is read again whole", u.table());
             return null;
@@ -364,9 +364,9 @@ public final class ChunkedSnapshot implements AutoCloseable {
         return key == null ? null : key.toArray(String[]::new);
     }
 
-    /** Integer bounds bound as MySQL compares them with the column, as the splitter binds them. */
+    /** Bounds bound as MySQL compares them with the column, as the splitter binds them. */
     private static Object[] params(List<String> key) {
-        return key == null ? null : key.stream().map(java.math.BigDecimal::new).toArray();
+        return key == null ? null : key.stream().map(io.tributary.cdc.event.KeyLiteral::mysqlParameter).toArray();
     }
 
     /**
@@ -459,8 +459,8 @@ public final class ChunkedSnapshot implements AutoCloseable {
             DebeziumTables.RowConverter rows = tables.rowConverter(id);
             TableSchema schema = rows.tableSchema();
             List<TableChunk> chunks = splitter.split(connection, table, order, work.estimatedRows(), row -> {
-                return converter.snapshotRow(id.catalog(), id.table(), schema.valueSchema(), schema.keySchema(),
-                        rows.values(row), SourcePosition.ZERO, 0).keyValues();
+                return order.keyOf(converter.snapshotRow(id.catalog(), id.table(), schema.valueSchema(),
+                        schema.keySchema(), rows.values(row), SourcePosition.ZERO, 0));
             });
             windows.plan(name, chunks.size() == 1 ? null : order, table.primaryKeyColumns().isEmpty(), chunks);
             assigner.planned(name, chunks.size() == 1 ? null : order, table, chunks);

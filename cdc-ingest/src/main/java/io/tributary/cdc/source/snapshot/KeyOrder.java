@@ -2,6 +2,8 @@ package io.tributary.cdc.source.snapshot;
 
 import io.debezium.relational.Column;
 import io.debezium.relational.Table;
+import io.tributary.cdc.event.ChangeEvent;
+import io.tributary.cdc.event.TableSchema;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Types;
@@ -22,7 +24,11 @@ import java.util.Map;
  * ({@link #of} returns null).
  */
 public final class KeyOrder {
-    enum Kind { INTEGER, DECIMAL, TEXT, COLLATED }
+    /**
+     * TEMPORAL: DATE and DATETIME, wall-clock text that ClickHouse compares alike. TEXT: TIMESTAMP (its text
+     * is UTC, the snapshot's sessions are not) and binary strings. Names are kept in checkpoints.
+     */
+    enum Kind { INTEGER, DECIMAL, TEMPORAL, TEXT, COLLATED }
 
     private final List<String> columns;
     private final Kind[] kinds;
@@ -30,6 +36,7 @@ public final class KeyOrder {
     private final KeyCollation[] collations;
     /** {@link #kindNames} joined, built once: {@link KeyWeights} keys its statements and cache by it for every change. */
     private final String signature;
+    private volatile Positions positions;
 
     private KeyOrder(List<String> columns, Kind[] kinds, KeyCollation[] collations) {
         this.columns = columns;
@@ -82,7 +89,8 @@ public final class KeyOrder {
         return switch (column.jdbcType()) {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> Kind.INTEGER;
             case Types.DECIMAL, Types.NUMERIC -> Kind.DECIMAL;
-            case Types.DATE, Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> Kind.TEXT;
+            case Types.DATE, Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE ->
+                    type.equals("DATE") || type.startsWith("DATETIME") ? Kind.TEMPORAL : Kind.TEXT;
             case Types.BINARY, Types.VARBINARY -> Kind.TEXT;
             // ENUM and SET come as CHAR too; they sort by their definition's order, not by a collation.
             case Types.CHAR, Types.VARCHAR, Types.NCHAR, Types.NVARCHAR ->
@@ -92,10 +100,10 @@ public final class KeyOrder {
     }
 
     /**
-     * The order a checkpoint kept ({@link #kindNames}): enough to place keys among chunk bounds, not
-     * to read chunks (the column names are not kept). Null for no kinds (a table read whole).
+     * The order a checkpoint kept ({@link #kindNames}, and the key's {@code columns}, empty in state written
+     * before they were kept): enough to place keys among chunk bounds. Null for no kinds (a table read whole).
      */
-    public static KeyOrder ofKindNames(List<String> names) {
+    public static KeyOrder ofKindNames(List<String> names, List<String> columns) {
         if (names.isEmpty()) {
             return null;
         }
@@ -109,8 +117,52 @@ public final class KeyOrder {
                 collations[i] = KeyCollation.parse(name.substring(colon + 1));
             }
         }
-        return new KeyOrder(List.of(), kinds, collations);
+        return new KeyOrder(List.copyOf(columns), kinds, collations);
     }
+
+    /**
+     * {@code event}'s primary-key values in this order's columns, the order of every chunk bound: a key declared
+     * as {@code (b, a)} over columns {@code a, b} is ordered by {@code b} first, while the event lists its key
+     * values in column order. In column order when the columns are not known (state kept before they were).
+     */
+    public String[] keyOf(ChangeEvent event) {
+        TableSchema schema = event.schema();
+        Positions p = positions;
+        if (p == null || p.schema != schema) {
+            p = new Positions(schema, positionsIn(schema)); // schemas are interned: one per shape, compared by identity
+            positions = p;
+        }
+        if (p.indexes == null) {
+            return event.keyValues();
+        }
+        String[] key = new String[p.indexes.length];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = event.value(p.indexes[i]);
+        }
+        return key;
+    }
+
+    private int[] positionsIn(TableSchema schema) {
+        if (columns.size() != kinds.length) {
+            return null;
+        }
+        int[] indexes = new int[columns.size()];
+        for (int i = 0; i < indexes.length; i++) {
+            indexes[i] = -1;
+            for (int c = 0; c < schema.columns().size(); c++) {
+                if (schema.columns().get(c).name().equalsIgnoreCase(columns.get(i))) {
+                    indexes[i] = c;
+                }
+            }
+            if (indexes[i] < 0) {
+                return null; // not this key's table shape any more: the caller's key change handling applies
+            }
+        }
+        return indexes;
+    }
+
+    /** Where this key's columns are in one table shape; replaced, never changed, so readers on other threads see it whole. */
+    private record Positions(TableSchema schema, int[] indexes) {}
 
     /** The key columns' kinds, as {@link #ofKindNames} reads them back (a character column with its collation). */
     public List<String> kindNames() {
@@ -146,11 +198,12 @@ public final class KeyOrder {
     }
 
     /**
-     * Whether every key column is an integer: its key ranges select the same rows in ClickHouse as in MySQL,
-     * so a resumed snapshot can remove there what an earlier run stored in the ranges it reads again.
+     * Whether every key column is a number, a DATE or a DATETIME: its key ranges select the same rows in ClickHouse
+     * as in MySQL ({@link io.tributary.cdc.event.KeyLiteral}), so a resumed snapshot or a repair can remove there
+     * what an earlier run stored in the ranges it reads again.
      */
-    public boolean allIntegers() {
-        return java.util.Arrays.stream(kinds).allMatch(k -> k == Kind.INTEGER);
+    public boolean rangesReadAlike() {
+        return java.util.Arrays.stream(kinds).allMatch(k -> k == Kind.INTEGER || k == Kind.DECIMAL || k == Kind.TEMPORAL);
     }
 
     /** The first key column is an integer and the only one: its ranges can be computed from MIN and MAX. */
@@ -167,7 +220,7 @@ public final class KeyOrder {
             int c = switch (kinds[i]) {
                 case INTEGER -> new BigInteger(a[i]).compareTo(new BigInteger(b[i]));
                 case DECIMAL -> new BigDecimal(a[i]).compareTo(new BigDecimal(b[i]));
-                case TEXT -> a[i].compareTo(b[i]);
+                case TEMPORAL, TEXT -> a[i].compareTo(b[i]);
                 case COLLATED -> collations[i].compare(a[i], b[i]);
             };
             if (c != 0) {

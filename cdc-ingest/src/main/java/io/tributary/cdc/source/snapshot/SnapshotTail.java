@@ -30,7 +30,7 @@ public final class SnapshotTail {
     public SnapshotTail(List<BinlogSplit.PendingChunk> chunks, KeyWeights weights) {
         this.weights = weights;
         for (BinlogSplit.PendingChunk chunk : chunks) {
-            orders.computeIfAbsent(chunk.table(), t -> KeyOrder.ofKindNames(chunk.keyKinds()));
+            orders.computeIfAbsent(chunk.table(), t -> KeyOrder.ofKindNames(chunk.keyKinds(), chunk.keyColumns()));
             TableChunk bounds = new TableChunk(chunk.table(), 0,
                     chunk.lowerKey() == null ? null : chunk.lowerKey().toArray(String[]::new), null,
                     chunk.upperKey() == null ? null : chunk.upperKey().toArray(String[]::new), null);
@@ -46,7 +46,7 @@ public final class SnapshotTail {
         }
         KeyOrder order = orders.get(event.qualifiedTable());
         String[] key = order == null ? null : order.hasCollatedColumns()
-                ? weights.placementKey(order, event.keyValues()) : event.keyValues();
+                ? weights.placementKey(order, order.keyOf(event)) : order.keyOf(event);
         for (Pending p : pending) {
             if (p.bounds.contains(order, key)) {
                 return at.compareTo(p.kept.high()) < 0;

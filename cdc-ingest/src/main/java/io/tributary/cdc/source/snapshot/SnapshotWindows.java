@@ -561,7 +561,7 @@ public final class SnapshotWindows {
      * What a checkpoint keeps so that a restart from its binlog offset continues this snapshot: the chunks
      * handed out whose high watermark {@code cursor} has not reached (their changes below it are in the rows:
      * withheld after the restart, {@link SnapshotTail}), and the tables not all handed out, each with its
-     * chunks and which are done when its key is made of integers (the restart reads only the others; a chunk
+     * chunks and which are done when its key is made of numbers, DATEs and DATETIMEs (the restart reads only the others; a chunk
      * each, so that the restart can say how many it skips: a billion rows in chunks of 50,000 are 20,000), else
      * to be read whole. Null while chunks are unread and {@code resumable} is false: the snapshot lives only
      * here, and a checkpoint then says "new pipeline".
@@ -579,6 +579,7 @@ public final class SnapshotWindows {
                 if (c.phase == Phase.HANDED_OUT && !c.high.equals(SourcePosition.ZERO)
                         && (cursor == null || cursor.compareTo(c.high) < 0)) {
                     tail.add(new BinlogSplit.PendingChunk(state.table, kinds,
+                            state.order == null ? List.of() : state.order.columns(),
                             c.bounds.lowerKey() == null ? null : List.of(c.bounds.lowerKey()),
                             c.bounds.upperKey() == null ? null : List.of(c.bounds.upperKey()), c.high));
                 }
@@ -593,7 +594,8 @@ public final class SnapshotWindows {
     /** A table not all handed out, as a restart continues it: by its chunks when they mean the same in ClickHouse. */
     private static BinlogSplit.UnfinishedTable unfinished(TableState state, List<String> kinds) {
         boolean someDone = state.chunks.stream().anyMatch(c -> c.phase == Phase.HANDED_OUT);
-        if (!state.planned || state.keyless || state.order == null || !state.order.allIntegers() || !someDone) {
+        if (!state.planned || state.keyless || state.order == null || !state.order.rangesReadAlike() || !someDone
+                || !state.chunks.stream().allMatch(SnapshotWindows::boundsReadAlike)) {
             return BinlogSplit.UnfinishedTable.whole(state.table);
         }
         List<BinlogSplit.RestoredChunk> chunks = new ArrayList<>();
@@ -606,6 +608,15 @@ public final class SnapshotWindows {
         return new BinlogSplit.UnfinishedTable(state.table, state.order.columns(), kinds, chunks);
     }
 
+    /** Whether both servers read the chunk's bounds alike: a DATETIME of year 2300 is not, ClickHouse clamps it. */
+    private static boolean boundsReadAlike(Chunk c) {
+        return boundsReadAlike(c.bounds.lowerKey()) && boundsReadAlike(c.bounds.upperKey());
+    }
+
+    private static boolean boundsReadAlike(String[] key) {
+        return key == null || java.util.Arrays.stream(key).allMatch(io.tributary.cdc.event.KeyLiteral::isBound);
+    }
+
     /** Whether every chunk of every table was handed out (the readers have nothing left to do). */
     public synchronized boolean allHandedOut() {
         return tables.values().stream().allMatch(TableState::handedOut);
@@ -615,8 +626,8 @@ public final class SnapshotWindows {
         if (state.chunks.size() == 1) {
             return state.chunks.get(0);
         }
-        String[] key = state.order.hasCollatedColumns() ? weights.placementKey(state.order, event.keyValues())
-                : event.keyValues();
+        String[] key = state.order.hasCollatedColumns() ? weights.placementKey(state.order, state.order.keyOf(event))
+                : state.order.keyOf(event);
         int lo = 0;
         int hi = state.chunks.size() - 1;
         while (lo < hi) {

@@ -17,7 +17,7 @@ import org.apache.flink.api.connector.source.SourceSplit;
  * binlog had not reached yet ({@code snapshotTail}): their changes below it are in the rows handed
  * out already, so a restart from the offset withholds them instead of applying them twice. And,
  * while a lock-free snapshot still has chunks to read, the tables it has not finished
- * ({@code unfinishedSnapshot}): a restart reads only those again, and of a table keyed by integers only
+ * ({@code unfinishedSnapshot}): a restart reads only those again, and of a table keyed by numbers, DATEs and DATETIMEs only
  * the chunks it had not handed out (the snapshot resumes instead of starting over). And which tables
  * the pipeline captured with all their rows ({@code captured}, null in state written before it was
  * kept): a restart whose configuration captures more reads the tables it adds first.
@@ -39,14 +39,17 @@ public record BinlogSplit(String offsetKey, String offsetValue, List<String> sch
     /**
      * A snapshot chunk handed out before the binlog reached its high watermark {@code high}: the rows
      * of {@code table} whose key lies in {@code (lowerKey, upperKey]} (canonical key text, a null bound
-     * open; both null for a table read whole), ordered by {@code keyKinds} (the chunk engine's key order).
+     * open; both null for a table read whole), ordered by {@code keyKinds} (the chunk engine's key order) over
+     * {@code keyColumns} in the key's declared order, which the bounds follow (empty in state written before
+     * format 7, whose bounds follow the table's column order).
      */
-    public record PendingChunk(String table, List<String> keyKinds, List<String> lowerKey, List<String> upperKey,
-                               SourcePosition high) {
+    public record PendingChunk(String table, List<String> keyKinds, List<String> keyColumns, List<String> lowerKey,
+                               List<String> upperKey, SourcePosition high) {
         public PendingChunk {
             java.util.Objects.requireNonNull(table, "table");
             java.util.Objects.requireNonNull(high, "high");
             keyKinds = List.copyOf(keyKinds);
+            keyColumns = List.copyOf(keyColumns);
             lowerKey = lowerKey == null ? null : List.copyOf(lowerKey);
             upperKey = upperKey == null ? null : List.copyOf(upperKey);
         }
@@ -54,7 +57,7 @@ public record BinlogSplit(String offsetKey, String offsetValue, List<String> sch
 
     /**
      * A table a lock-free snapshot had not finished: with no chunks it is read again whole; else its key
-     * ({@code keyColumns}, all integers, ordered by {@code keyKinds}) is cut into {@code chunks}, in key
+     * ({@code keyColumns}, numbers, DATEs or DATETIMEs, ordered by {@code keyKinds}) is cut into {@code chunks}, in key
      * order and covering every key, of which those {@code done} were handed out (their rows are stored)
      * and the others are read again.
      */

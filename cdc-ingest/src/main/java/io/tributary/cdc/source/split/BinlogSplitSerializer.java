@@ -20,9 +20,10 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
      * 1: offset and schema history; 2: also the tables resynced online; 3: also the server and epoch;
      * 4: also the snapshot's tail (chunks handed out before the binlog reached their high watermark);
      * 5: also the tables an unfinished snapshot has still to read, with their chunks; 6: also the capture
-     * filter whose tables ClickHouse holds whole.
+     * filter whose tables ClickHouse holds whole; 7: also the key columns of each chunk of the tail, whose
+     * bounds now follow the key's declared order (they followed the table's column order before).
      */
-    static final int VERSION = 6;
+    static final int VERSION = 7;
 
     @Override
     public int getVersion() {
@@ -58,6 +59,7 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
         for (BinlogSplit.PendingChunk chunk : split.snapshotTail()) {
             writeString(out, chunk.table());
             writeStrings(out, chunk.keyKinds());
+            writeStrings(out, chunk.keyColumns());
             writeStrings(out, chunk.lowerKey());
             writeStrings(out, chunk.upperKey());
             out.writeLong(chunk.high().high());
@@ -114,9 +116,10 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
         for (int i = 0; i < t; i++) {
             String table = readString(in);
             List<String> kinds = readStrings(in);
+            List<String> columns = version >= 7 ? readStrings(in) : List.of();
             List<String> lower = readStrings(in);
             List<String> upper = readStrings(in);
-            tail.add(new BinlogSplit.PendingChunk(table, kinds, lower, upper,
+            tail.add(new BinlogSplit.PendingChunk(table, kinds, columns, lower, upper,
                     new SourcePosition(in.readLong(), in.readLong())));
         }
         int u = version >= 5 ? in.readInt() : 0;
@@ -130,7 +133,10 @@ public final class BinlogSplitSerializer implements SimpleVersionedSerializer<Bi
             for (int j = 0; j < c; j++) {
                 chunks.add(new BinlogSplit.RestoredChunk(readStrings(in), readStrings(in), in.readBoolean()));
             }
-            unfinished.add(new BinlogSplit.UnfinishedTable(table, columns, kinds, chunks));
+            // Before format 7 a composite key's bounds followed the table's column order, which may not be the key's:
+            // such a table is read again whole.
+            unfinished.add(version < 7 && columns.size() > 1 ? BinlogSplit.UnfinishedTable.whole(table)
+                    : new BinlogSplit.UnfinishedTable(table, columns, kinds, chunks));
         }
         io.tributary.cdc.source.CaptureFilter captured = version >= 6 && in.readBoolean()
                 ? new io.tributary.cdc.source.CaptureFilter(readStrings(in), readStrings(in)) : null;

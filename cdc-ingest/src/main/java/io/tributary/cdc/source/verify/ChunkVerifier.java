@@ -1,6 +1,7 @@
 package io.tributary.cdc.source.verify;
 
 import io.tributary.cdc.event.ChangeEvent;
+import io.tributary.cdc.event.KeyLiteral;
 import io.tributary.cdc.event.SnapshotScope;
 import io.tributary.cdc.event.SourcePosition;
 import io.tributary.cdc.source.MySqlRowEstimates;
@@ -40,13 +41,14 @@ import org.slf4j.LoggerFactory;
  *       {@code source.mysql.verify.repair}) repaired by re-reading the chunk through the snapshot's
  *       engine; a changed chunk is checked again later.</li>
  * </ol>
- * Tables keyed by integer columns are checked in ranges of {@code source.mysql.snapshot.chunk-rows}
- * keys; others (other keys, no key) whole when they are small ({@link #WHOLE_TABLE_ROWS}), else not
- * at all (said once in the log; {@code tributary verify} covers them). Needs gtid_mode=ON.
+ * Tables keyed by numbers, dates and date-times ({@link DigestColumn#isRangeKey}) are checked in ranges
+ * of {@code source.mysql.snapshot.chunk-rows} keys; others (character keys, whose collation ClickHouse
+ * cannot compare by; no key) whole when they are small ({@link #WHOLE_TABLE_ROWS}), else not at all
+ * (said once in the log; {@code tributary verify} covers them). Needs gtid_mode=ON.
  */
 public final class ChunkVerifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkVerifier.class);
-    /** A table checked as one chunk (not keyed by integers) must be smaller than this many rows (MySQL's estimate). */
+    /** A table checked as one chunk (no key cut into ranges) must be smaller than this many rows (MySQL's estimate). */
     static final long WHOLE_TABLE_ROWS = 200_000;
     private static final int INCONCLUSIVE_TRIES = 3;
     private static final long DURABLE_WAIT_MS = 300_000;
@@ -203,22 +205,23 @@ public final class ChunkVerifier implements AutoCloseable {
             return false; // dropped since listed
         }
         List<String> key = new ArrayList<>();
-        boolean integerKey = true;
+        boolean rangeKey = true;
         List<DigestColumn> digestColumns = new ArrayList<>();
         for (String[] col : columns) {
             DigestColumn column = new DigestColumn(col[0], col[1], col[2]);
             digestColumns.add(column);
             if (!"0".equals(col[3])) {
                 key.add(col[0]);
-                integerKey &= column.isInteger();
+                rangeKey &= column.isRangeKey();
             }
         }
-        if (key.isEmpty() || !integerKey) {
+        if (key.isEmpty() || !rangeKey) {
             if (estimate > WHOLE_TABLE_ROWS) {
                 if (toldNotChecked.add(table)) {
                     LOG.info("Continuous verification skips {}: its key is {} and it has about {} rows (tables not keyed "
-                            + "by integers are checked whole up to {} rows); tributary verify compares it on demand",
-                            table, key.isEmpty() ? "missing" : "not made of integers", estimate, WHOLE_TABLE_ROWS);
+                            + "by numbers, dates or date-times are checked whole up to {} rows); tributary verify compares it "
+                            + "on demand", table, key.isEmpty() ? "missing" : "of a character, binary, TIME or YEAR column",
+                            estimate, WHOLE_TABLE_ROWS);
                 }
                 return false;
             }
@@ -236,6 +239,14 @@ public final class ChunkVerifier implements AutoCloseable {
             }
             List<String> upper = key.isEmpty() ? null : KeyRanges.upperBound(c, quoted(table), key, lower,
                     settings.chunkRows());
+            if (upper != null && !upper.stream().allMatch(KeyLiteral::isBound)) {
+                if (toldNotChecked.add(table)) {
+                    LOG.info("Continuous verification stops at key {} of {}: a date before 1900 or after 2299 cannot "
+                            + "bound a range in ClickHouse (it clamps such dates); tributary verify compares the table "
+                            + "on demand", upper, table);
+                }
+                return true;
+            }
             VerifiedChunk chunk = new VerifiedChunk(table, key, key.isEmpty() ? null : new SnapshotScope.KeyRange(lower, upper));
             Outcome outcome = check(c, statusStatement, chunk, digest);
             for (int tries = 1; outcome == Outcome.INCONCLUSIVE && tries < INCONCLUSIVE_TRIES && !closing; tries++) {
@@ -290,7 +301,7 @@ public final class ChunkVerifier implements AutoCloseable {
                     java.util.Set<List<String>> excluded = chunk.changedKeys();
                     RowDigest.Checksum mysql = mysqlChecksum(c, chunk, digest, excluded);
                     RowDigest.Checksum target = clickhouse.checksum(chunk.table, digest,
-                            chunk.scope(), chunk.withoutKeys(excluded, ChunkVerifier::clickhouseName));
+                            chunk.scope(), chunk.clickhouseWithoutKeys(excluded));
                     if (chunk.changed() || !chunk.changedKeys().equals(excluded)) {
                         continue;
                     }
@@ -312,7 +323,7 @@ public final class ChunkVerifier implements AutoCloseable {
                                              java.util.Set<List<String>> excluded) throws SQLException {
         String where = chunk.range == null ? "1"
                 : KeyRanges.where(chunk.keyColumns, chunk.range.lower(), chunk.range.upper());
-        where = " WHERE " + where + " AND " + chunk.withoutKeys(excluded, ChunkVerifier::quotedName);
+        where = " WHERE " + where + " AND " + chunk.mysqlWithoutKeys(excluded);
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(digest.mysqlQuery(quoted(chunk.table), where))) {
             rs.next();
             return new RowDigest.Checksum(rs.getLong(1), rs.getString(2));
@@ -413,10 +424,6 @@ public final class ChunkVerifier implements AutoCloseable {
             rs.next();
             return rs.getString(1);
         }
-    }
-
-    private static String clickhouseName(String name) {
-        return DigestColumn.clickhouseQuoted(name);
     }
 
     private static String quotedName(String name) {

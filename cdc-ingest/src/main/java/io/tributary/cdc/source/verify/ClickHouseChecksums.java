@@ -11,7 +11,8 @@ import java.io.Serializable;
 public interface ClickHouseChecksums extends Serializable {
     /**
      * The checksum of {@code table}'s current rows ({@code db.table} as captured) within {@code scope} and
-     * {@code alsoWhere} (a ClickHouse condition over the key columns with integer literals only, or "1").
+     * {@code alsoWhere} (a ClickHouse condition over the key columns with {@link io.tributary.cdc.event.KeyLiteral} literals only,
+     * or "1").
      */
     RowDigest.Checksum checksum(String table, RowDigest digest, SnapshotScope scope, String alsoWhere);
 

@@ -42,8 +42,14 @@ public record DigestColumn(String name, String dataType, String columnType) {
                 || dataType.equals("BIT");
     }
 
-    public boolean isInteger() {
-        return INTEGERS.contains(dataType);
+    /**
+     * Whether a key of this column can be cut into ranges both servers read alike ({@link
+     * io.tributary.cdc.event.KeyLiteral}): integers, DECIMAL, DATE, DATETIME and TIMESTAMP (read in a UTC
+     * session, as ClickHouse holds it). Not text under a collation, nor TIME or YEAR.
+     */
+    public boolean isRangeKey() {
+        return INTEGERS.contains(dataType) || dataType.equals("DECIMAL") || dataType.equals("DATE")
+                || dataType.equals("DATETIME") || dataType.equals("TIMESTAMP");
     }
 
     /** MySQL's text of the value as utf8mb4, or null when only NULL-ness is checksummed. */

@@ -1,6 +1,6 @@
 package io.tributary.cdc.source.verify;
 
-import java.math.BigInteger;
+import io.tributary.cdc.event.KeyLiteral;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,7 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Ranges of an integer primary key as MySQL reads them: their bounds, and their conditions. */
+/** Ranges of a primary key as MySQL reads them: their bounds, and their conditions ({@link KeyLiteral} keys). */
 public final class KeyRanges {
     private KeyRanges() {}
 
@@ -37,7 +37,7 @@ public final class KeyRanges {
     /**
      * {@code lower < key <= upper} in tuple order (a null bound is open), spelled out ({@code a > 1 OR a = 1 AND
      * b > 2}) so that MySQL reads an index range (a row comparison it does not turn into one). Bounds are
-     * integers, checked again here, so writing them as literals cannot change the statement.
+     * written as typed literals ({@link KeyLiteral#mysql}, which checks them), so they cannot change the statement.
      */
     public static String where(List<String> key, List<String> lower, List<String> upper) {
         List<String> parts = new ArrayList<>();
@@ -55,15 +55,11 @@ public final class KeyRanges {
         for (int i = 0; i < key.size(); i++) {
             sql.append(i > 0 ? " OR " : "").append('(');
             for (int j = 0; j < i; j++) {
-                sql.append(DigestColumn.mysqlQuoted(key.get(j))).append(" = ").append(integer(bound.get(j))).append(" AND ");
+                sql.append(DigestColumn.mysqlQuoted(key.get(j))).append(" = ").append(KeyLiteral.mysql(bound.get(j))).append(" AND ");
             }
             sql.append(DigestColumn.mysqlQuoted(key.get(i))).append(' ').append(i == key.size() - 1 ? last : strict)
-                    .append(' ').append(integer(bound.get(i))).append(')');
+                    .append(' ').append(KeyLiteral.mysql(bound.get(i))).append(')');
         }
         return sql.toString();
-    }
-
-    private static String integer(String value) {
-        return new BigInteger(value).toString(); // throws on anything but an integer
     }
 }

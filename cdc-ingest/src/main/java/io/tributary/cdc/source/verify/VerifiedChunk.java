@@ -1,10 +1,11 @@
 package io.tributary.cdc.source.verify;
 
 import io.tributary.cdc.event.ChangeEvent;
+import io.tributary.cdc.event.KeyLiteral;
 import io.tributary.cdc.event.SnapshotScope;
 import io.tributary.cdc.source.snapshot.GtidSet;
-import java.math.BigInteger;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The key range a check compares while it runs, and the keys inside it the binlog changed in
@@ -14,7 +15,7 @@ import java.util.List;
  * check of a whole table makes the check inconclusive. Written by the reader's thread, read by the
  * verifier's.
  *
- * @param keyColumns the integer primary key, or empty for a check of the whole table
+ * @param keyColumns the primary key (of {@link KeyLiteral} values), or empty for a check of the whole table
  * @param range {@code (lower, upper]} over {@code keyColumns}; null for the whole table
  */
 final class VerifiedChunk {
@@ -22,7 +23,6 @@ final class VerifiedChunk {
     final List<String> keyColumns;
     final SnapshotScope.KeyRange range;
     static final int MAX_CHANGED_KEYS = 1000;
-    private static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("-?[0-9]{1,20}");
     private volatile GtidSet low;
     private volatile boolean changed;
     private final java.util.Set<List<String>> changedKeys = new java.util.LinkedHashSet<>();
@@ -53,7 +53,7 @@ final class VerifiedChunk {
 
     private synchronized void keyChanged(String[] key) {
         for (String v : key) {
-            if (v == null || !INTEGER.matcher(v).matches()) {
+            if (!KeyLiteral.isBound(v)) {
                 changed = true;
                 return;
             }
@@ -64,11 +64,18 @@ final class VerifiedChunk {
         }
     }
 
-    /**
-     * The range without {@code excluded} keys, as a condition in MySQL's ({@code quote}: its identifier quoting)
-     * or ClickHouse's syntax, both of which read a tuple {@code NOT IN}; keys are integer literals (checked).
-     */
-    String withoutKeys(java.util.Set<List<String>> excluded, java.util.function.UnaryOperator<String> quote) {
+    /** The range without {@code excluded} keys, as a MySQL condition (a tuple {@code NOT IN} of typed literals). */
+    String mysqlWithoutKeys(java.util.Set<List<String>> excluded) {
+        return withoutKeys(excluded, DigestColumn::mysqlQuoted, KeyLiteral::mysql);
+    }
+
+    /** The range without {@code excluded} keys, as a ClickHouse condition. */
+    String clickhouseWithoutKeys(java.util.Set<List<String>> excluded) {
+        return withoutKeys(excluded, DigestColumn::clickhouseQuoted, KeyLiteral::clickhouse);
+    }
+
+    private String withoutKeys(java.util.Set<List<String>> excluded, UnaryOperator<String> quote,
+                               UnaryOperator<String> literal) {
         if (excluded.isEmpty()) {
             return "1";
         }
@@ -77,7 +84,8 @@ final class VerifiedChunk {
         StringBuilder sql = new StringBuilder(key).append(" NOT IN (");
         boolean first = true;
         for (List<String> k : excluded) {
-            sql.append(first ? "" : ", ").append(k.size() == 1 ? k.get(0) : "(" + String.join(", ", k) + ")");
+            List<String> values = k.stream().map(literal).toList();
+            sql.append(first ? "" : ", ").append(values.size() == 1 ? values.get(0) : "(" + String.join(", ", values) + ")");
             first = false;
         }
         return sql.append(')').toString();
@@ -131,7 +139,7 @@ final class VerifiedChunk {
         return key;
     }
 
-    /** Whether {@code key} (integer text, in key order) lies in the range. */
+    /** Whether {@code key} (canonical text, in key order) lies in the range. */
     boolean covers(String[] key) {
         if (range == null) {
             return true;
@@ -142,14 +150,14 @@ final class VerifiedChunk {
         try {
             return (range.lower() == null || compare(key, range.lower()) > 0)
                     && (range.upper() == null || compare(key, range.upper()) <= 0);
-        } catch (NumberFormatException | NullPointerException e) {
+        } catch (IllegalArgumentException | NullPointerException e) {
             return true;
         }
     }
 
     private static int compare(String[] key, List<String> bound) {
         for (int i = 0; i < key.length; i++) {
-            int c = new BigInteger(key[i]).compareTo(new BigInteger(bound.get(i)));
+            int c = KeyLiteral.compare(key[i], bound.get(i));
             if (c != 0) {
                 return c;
             }

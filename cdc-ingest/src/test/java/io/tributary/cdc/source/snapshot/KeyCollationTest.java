@@ -34,7 +34,7 @@ class KeyCollationTest {
     void aCheckpointKeepsTheCollationAsText() {
         assertThat(KeyCollation.parse(PAD.spec())).isEqualTo(PAD);
         assertThat(KeyCollation.parse(NO_PAD.spec())).isEqualTo(NO_PAD);
-        KeyOrder order = KeyOrder.ofKindNames(List.of("INTEGER", "COLLATED:" + PAD.spec()));
+        KeyOrder order = KeyOrder.ofKindNames(List.of("INTEGER", "COLLATED:" + PAD.spec()), List.of());
         assertThat(order.kindNames()).containsExactly("INTEGER", "COLLATED:utf8mb4:utf8mb4_general_ci:0020");
         assertThat(order.compare(new String[] {"1", "0041"}, new String[] {"1", "00410020"})).isZero();
         assertThat(order.compare(new String[] {"1", "00410009"}, new String[] {"1", "0041"})).isNegative();

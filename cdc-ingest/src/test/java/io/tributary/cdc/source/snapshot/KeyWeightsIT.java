@@ -88,7 +88,7 @@ class KeyWeightsIT {
         assertThat(collations).as(what).containsKey("k");
         assertThat(collations.get("k").padSpace()).as(what + ": pad attribute")
                 .isEqualTo(!collation.contains("_0900_"));
-        KeyOrder order = KeyOrder.ofKindNames(List.of("COLLATED:" + collations.get("k").spec()));
+        KeyOrder order = KeyOrder.ofKindNames(List.of("COLLATED:" + collations.get("k").spec()), List.of("k"));
 
         List<String> ordered = new ArrayList<>();
         try (Statement st = admin.createStatement();

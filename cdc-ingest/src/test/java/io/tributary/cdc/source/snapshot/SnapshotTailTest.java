@@ -17,9 +17,9 @@ class SnapshotTailTest {
     /** Two chunks of shop.items split at id 100, handed out with high watermarks H1 and H2, and a keyless table. */
     private static SnapshotTail tail() {
         return new SnapshotTail(List.of(
-                new BinlogSplit.PendingChunk("shop.items", List.of("INTEGER"), null, List.of("100"), H1),
-                new BinlogSplit.PendingChunk("shop.items", List.of("INTEGER"), List.of("100"), null, H2),
-                new BinlogSplit.PendingChunk("shop.notes", List.of(), null, null, H2)));
+                new BinlogSplit.PendingChunk("shop.items", List.of("INTEGER"), List.of("id"), null, List.of("100"), H1),
+                new BinlogSplit.PendingChunk("shop.items", List.of("INTEGER"), List.of("id"), List.of("100"), null, H2),
+                new BinlogSplit.PendingChunk("shop.notes", List.of(), List.of(), null, null, H2)));
     }
 
     @Test
@@ -33,6 +33,25 @@ class SnapshotTailTest {
         assertThat(tail.withholds(item(101), H2)).as("at the high watermark the change is new").isFalse();
         assertThat(tail.withholds(item(5), SourcePosition.snapshot("binlog.000003", 999))).isTrue();
         assertThat(tail.withholds(other(), between)).isFalse();
+    }
+
+    /**
+     * A key declared {@code (b, a)} over columns {@code a, b}: chunk bounds follow the key, so a change is placed by
+     * {@code b} first. Placed by its values in column order, (a=1, b=9) would fall below the bound (5, 5).
+     */
+    @Test
+    void placesAChangeByItsKeyInTheKeysDeclaredOrder() {
+        SnapshotTail tail = new SnapshotTail(List.of(
+                new BinlogSplit.PendingChunk("shop.pairs", List.of("INTEGER", "INTEGER"), List.of("b", "a"), null,
+                        List.of("5", "5"), H1),
+                new BinlogSplit.PendingChunk("shop.pairs", List.of("INTEGER", "INTEGER"), List.of("b", "a"),
+                        List.of("5", "5"), null, H2)));
+        TableSchema pairs = new TableSchema(List.of(new ColumnSchema("a", "INT", -1, -1, false, true),
+                new ColumnSchema("b", "INT", -1, -1, false, true)));
+        ChangeEvent b9 = new ChangeEvent("shop", "pairs", ChangeEvent.Op.UPDATE, SourcePosition.binlog("binlog.000003", 1, 0),
+                0, pairs, new String[] {"1", "9"});
+        SourcePosition between = SourcePosition.snapshot("binlog.000003", 3_000);
+        assertThat(tail.withholds(b9, between)).as("(b=9, a=1) is in the second chunk, read after it").isTrue();
     }
 
     @Test

@@ -37,7 +37,8 @@ class VerifiedChunkTest {
         c.sees(update("9", "10"), U + ":102"); // (10, 9) > (10, 5): inside
         assertThat(c.changedKeys()).containsExactly(List.of("15", "7"), List.of("10", "9"));
         assertThat(c.changed()).isFalse();
-        assertThat(c.withoutKeys(c.changedKeys(), n -> "`" + n + "`")).isEqualTo("(`b`, `a`) NOT IN ((15, 7), (10, 9))");
+        assertThat(c.mysqlWithoutKeys(c.changedKeys())).isEqualTo("(`b`, `a`) NOT IN ((15, 7), (10, 9))");
+        assertThat(c.clickhouseWithoutKeys(c.changedKeys())).isEqualTo("(`b`, `a`) NOT IN ((15, 7), (10, 9))");
     }
 
     @Test
@@ -76,7 +77,30 @@ class VerifiedChunkTest {
         assertThat(whole.changed()).isFalse();
         whole.sees(update("1", "1"), U + ":101");
         assertThat(whole.changed()).isTrue();
-        assertThat(whole.withoutKeys(Set.of(), n -> n)).isEqualTo("1");
+        assertThat(whole.mysqlWithoutKeys(Set.of())).isEqualTo("1");
+    }
+
+    @Test
+    void aDateTimeAndDecimalKeyIsPlacedByValueAndExcludedByTypedLiterals() {
+        TableSchema schema = new TableSchema(List.of(new ColumnSchema("at", "DATETIME", 6, -1, false, true),
+                new ColumnSchema("amount", "DECIMAL", 12, 2, false, true)));
+        VerifiedChunk c = new VerifiedChunk("d.t", List.of("at", "amount"), new SnapshotScope.KeyRange(
+                List.of("2024-01-01 00:00:00.500000", "1.50"), List.of("2024-01-02 00:00:00.000000", "9.5")));
+        c.lowWatermark(GtidSet.parse(U + ":1-100"));
+        java.util.function.BiConsumer<String, String> change = (at, amount) -> c.sees(new ChangeEvent("d", "t",
+                ChangeEvent.Op.UPDATE, SourcePosition.binlog("binlog.000001", 500, 0), 0, schema,
+                new String[] {at, amount}), U + ":101");
+        change.accept("2024-01-01 00:00:00.500000", "1.5"); // the lower bound by value: outside
+        change.accept("2024-01-02 00:00:00.000000", "10.00"); // above the upper bound by value: outside
+        change.accept("2024-01-01 00:00:00.500000", "2.00");
+        assertThat(c.changedKeys()).containsExactly(List.of("2024-01-01 00:00:00.500000", "2.00"));
+        assertThat(c.mysqlWithoutKeys(c.changedKeys()))
+                .isEqualTo("(`at`, `amount`) NOT IN ((TIMESTAMP'2024-01-01 00:00:00.500000', 2.00))");
+        assertThat(c.clickhouseWithoutKeys(c.changedKeys())).isEqualTo("(`at`, `amount`) NOT IN "
+                + "((toDateTime64('2024-01-01 00:00:00.500000', 6, 'UTC'), toDecimal256('2.00', 2)))");
+        assertThat(c.changed()).isFalse();
+        change.accept("2300-01-01 00:00:00.000000", "1.00"); // ClickHouse would clamp it: the check cannot exclude it
+        assertThat(c.changed()).isTrue();
     }
 
     @Test
