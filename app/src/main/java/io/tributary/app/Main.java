@@ -12,9 +12,10 @@ public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     private static final String USAGE = """
             usage: tributary run --config FILE      pipeline + API in this JVM until SIGTERM
-                   tributary verify --config FILE [--rows]
+                   tributary verify --config FILE [--rows] [--threads N]
                                                     compare every captured MySQL table with ClickHouse
-                                                    (by chunk checksums; --rows: every row)
+                                                    (by chunk checksums, N at once on N MySQL connections,
+                                                    default 2; --rows: every row)
                    tributary api --config FILE [--flink-rest URL]
                                                     only the API, for a pipeline running on a Flink cluster
                    tributary resync --config FILE DB.TABLE [--timeout SECONDS]
@@ -38,6 +39,20 @@ public final class Main {
         }
     }
 
+    private static int verifyThreads(String[] args) {
+        String value = option(args, "--threads", String.valueOf(Verify.DEFAULT_THREADS));
+        try {
+            int threads = Integer.parseInt(value);
+            if (threads >= 1 && threads <= 64) {
+                return threads;
+            }
+        } catch (NumberFormatException ignored) {
+            // said below
+        }
+        throw new TributaryConfig.ConfigException("--threads must be a whole number from 1 to 64 (MySQL connections "
+                + "checksumming chunks at once), got '" + value + "'");
+    }
+
     static int run(String[] args) {
         if (args.length == 0) {
             System.err.println(USAGE);
@@ -47,7 +62,7 @@ public final class Main {
             return switch (args[0]) {
                 case "run" -> runPipeline(TributaryConfig.load(configPath(args)));
                 case "verify" -> Verify.run(TributaryConfig.load(configPath(args)), System.out,
-                        java.util.Arrays.asList(args).contains("--rows"));
+                        java.util.Arrays.asList(args).contains("--rows"), verifyThreads(args));
                 case "demo" -> Demo.run(option(args, "--dir", ".tributary/demo"));
                 case "api" -> runApi(TributaryConfig.load(configPath(args)), option(args, "--flink-rest", null));
                 case "resync" -> ResyncCommand.run(TributaryConfig.load(configPath(args)), resyncTable(args),

@@ -28,19 +28,26 @@ import org.apache.flink.configuration.Configuration;
 public final class Verify {
     private Verify() {}
 
+    /** Chunks checksummed at once by default, each on its own MySQL connection ({@code --threads}). */
+    public static final int DEFAULT_THREADS = 2;
+
     public static int run(Configuration config, PrintStream out) throws Exception {
-        return run(config, out, false);
+        return run(config, out, false, DEFAULT_THREADS);
     }
 
-    /** {@code everyRow} ({@code --rows}): every row of every table compared, not chunk checksums first. */
-    public static int run(Configuration config, PrintStream out, boolean everyRow) throws Exception {
+    /**
+     * {@code everyRow} ({@code --rows}): every row of every table compared, not chunk checksums first; {@code threads}
+     * ({@code --threads}): MySQL connections checksumming chunks at once.
+     */
+    public static int run(Configuration config, PrintStream out, boolean everyRow, int threads) throws Exception {
         MySqlSourceConfig mysql = MySqlSourceConfig.from(config);
         ClickHouseSinkConfig sink = ClickHouseSinkConfig.from(config);
         ClickHouseHttp clickhouse = sink.client();
         String url = mysql.jdbcUrl("&connectionTimeZone=UTC&forceConnectionTimeZoneToSession=true&yearIsDateType=false");
         int different = 0;
-        try (Connection c = DriverManager.getConnection(url, mysql.user(), mysql.password())) {
-            TableVerifier verifier = new TableVerifier(c, clickhouse, sink, everyRow);
+        try (Connection c = DriverManager.getConnection(url, mysql.user(), mysql.password());
+             TableVerifier verifier = new TableVerifier(c, clickhouse, sink, everyRow,
+                     () -> DriverManager.getConnection(url, mysql.user(), mysql.password()), threads)) {
             List<String> tables = capturedTables(c, mysql);
             List<Enrichment> enrichments = new EnrichmentResolver(mysql)
                     .load(config.getOptional(TributaryJobOptions.ENRICHMENTS_DIR));

@@ -121,7 +121,7 @@ class VerifyIT {
 
     private static String verifyEveryRow(PipelineTestSupport.TestConfig setup) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Verify.run(setup.conf(), new PrintStream(out, true, StandardCharsets.UTF_8), true);
+        Verify.run(setup.conf(), new PrintStream(out, true, StandardCharsets.UTF_8), true, Verify.DEFAULT_THREADS);
         return out.toString(StandardCharsets.UTF_8);
     }
 

@@ -18,18 +18,35 @@ import java.util.Set;
  * chunk checksums where every column's value is checksummed (row by row inside a chunk that differs),
  * else every row.
  */
-public final class TableVerifier {
+public final class TableVerifier implements AutoCloseable {
     private final Connection mysql;
     private final ClickHouseHttp clickhouse;
     private final ClickHouseSinkConfig sink;
     private final boolean everyRow;
+    private final ChecksumWorkers workers;
 
-    /** {@code everyRow}: compare every row of every table, not chunk checksums first ({@link ChunkedComparison}). */
-    public TableVerifier(Connection mysql, ClickHouseHttp clickhouse, ClickHouseSinkConfig sink, boolean everyRow) {
+    /**
+     * {@code everyRow}: compare every row of every table, not chunk checksums first ({@link ChunkedComparison}), which
+     * {@code threads} connections from {@code opener} compute, each one chunk at a time.
+     */
+    public TableVerifier(Connection mysql, ClickHouseHttp clickhouse, ClickHouseSinkConfig sink, boolean everyRow,
+                         MySqlOpener opener, int threads) {
+        this.workers = new ChecksumWorkers(opener::open, threads);
         this.mysql = mysql;
         this.clickhouse = clickhouse;
         this.sink = sink;
         this.everyRow = everyRow;
+    }
+
+    /** Opens a MySQL connection in the session settings of {@code verify}'s own. */
+    public interface MySqlOpener {
+        Connection open() throws java.sql.SQLException;
+    }
+
+    /** Closes the checksum workers' connections. */
+    @Override
+    public void close() {
+        workers.close();
     }
 
     /** {@code db.table} against its ClickHouse view. */
@@ -52,7 +69,7 @@ public final class TableVerifier {
         }
         if (!everyRow && ChunkedComparison.applies(columns)) {
             try {
-                return withShape(new ChunkedComparison(mysql, clickhouse).compare(table, columns, mysqlTable, names.view()),
+                return withShape(new ChunkedComparison(mysql, clickhouse, workers).compare(table, columns, mysqlTable, names.view()),
                         shape);
             } catch (RuntimeException e) {
                 return TableVerdict.unreadable(table, -1, List.of("ClickHouse: " + e.getMessage()));

@@ -151,11 +151,12 @@ public final class VerifyBenchmark {
             System.out.printf("%-38s | %7.1f | %11s | -%n", "read ClickHouse view in key order", s,
                     String.format("%,.0f", lines / s));
 
-            for (String mode : new String[] {"", "--rows"}) {
+            // One checksum connection (as before --threads), the default two, and every row merged, side by side.
+            for (String mode : new String[] {"--threads 1", "", "--rows"}) {
                 ProcessBuilder pb = new ProcessBuilder(Path.of("tributary").toAbsolutePath().toString(), "verify", "--config",
                         config.toString()).redirectErrorStream(true).redirectOutput(base.resolve("verify.log").toFile());
                 if (!mode.isEmpty()) {
-                    pb.command().add(mode);
+                    pb.command().addAll(java.util.List.of(mode.split(" ")));
                 }
                 pb.environment().putAll(pipelineEnv(mysql));
                 pb.environment().remove("TRIBUTARY_JAVA_OPTS");

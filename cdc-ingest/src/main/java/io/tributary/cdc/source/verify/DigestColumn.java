@@ -94,14 +94,32 @@ public record DigestColumn(String name, String dataType, String columnType) {
         return comma < 0 ? 0 : Integer.parseInt(columnType.substring(comma + 1, columnType.indexOf(')')).trim());
     }
 
-    /** MySQL's part of the row text: {@code <bytes>:<text>;}, {@code V;} for a present unchecked value, {@code N;} for NULL. */
+    /**
+     * Whether the value's text may hold the row text's separator {@code ;} or read as {@code N} or {@code V} (the
+     * marks of NULL and of a present unchecked value): character, ENUM and SET text. Numbers, temporal values,
+     * BIT, YEAR and lower-case hex cannot, so their text needs no length in front of it.
+     */
+    private boolean needsLength() {
+        return TEXT.contains(dataType);
+    }
+
+    /**
+     * MySQL's part of the row text, the parts joined by {@code ;}: {@code N} for NULL, {@code V} for a present
+     * value only whose NULL-ness is checked, {@code <bytes>:<text>} for a character value, the bare text for
+     * others. Each part is read back from the joined text in one way only, so no two rows read alike. The length
+     * is written only where it is needed: building the row text is most of a checksum's cost in MySQL (1M rows of
+     * {@code bench.events}: 1.38 s with a length before every value, 0.88 s so; the MD5 after it 0.5 s).
+     */
     String mysqlPart() {
         String q = mysqlQuoted(name);
         String text = mysqlText();
         if (text == null) {
-            return "IF(" + q + " IS NULL, 'N;', 'V;')";
+            return "IF(" + q + " IS NULL, 'N', 'V')";
         }
-        return "IF(" + q + " IS NULL, 'N;', CONCAT(LENGTH(" + text + "), ':', " + text + ", ';'))";
+        if (!needsLength()) {
+            return "COALESCE(" + text + ", 'N')";
+        }
+        return "IF(" + q + " IS NULL, 'N', CONCAT(LENGTH(" + text + "), ':', " + text + "))";
     }
 
     /** ClickHouse's part of the row text, byte for byte {@link #mysqlPart}'s. */
@@ -109,9 +127,12 @@ public record DigestColumn(String name, String dataType, String columnType) {
         String q = clickhouseQuoted(name);
         String text = clickhouseText();
         if (text == null) {
-            return "if(isNull(" + q + "), 'N;', 'V;')";
+            return "if(isNull(" + q + "), 'N', 'V')";
         }
-        return "if(isNull(" + q + "), 'N;', concat(toString(length(assumeNotNull(" + text + "))), ':', assumeNotNull("
-                + text + "), ';'))";
+        if (!needsLength()) {
+            return "ifNull(" + text + ", 'N')";
+        }
+        return "if(isNull(" + q + "), 'N', concat(toString(length(assumeNotNull(" + text + "))), ':', assumeNotNull("
+                + text + ")))";
     }
 }
