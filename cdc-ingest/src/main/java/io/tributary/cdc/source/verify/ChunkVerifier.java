@@ -13,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +78,6 @@ public final class ChunkVerifier implements AutoCloseable {
     private volatile SourcePosition passed;
     private volatile SourcePosition durable;
     private final TreeMap<Long, SourcePosition> checkpoints = new TreeMap<>();
-    private final Map<String, List<String>> cursors = new HashMap<>();
     private final Set<String> toldNotChecked = new HashSet<>();
     private final AtomicLong equal = new AtomicLong();
     private final AtomicLong drifted = new AtomicLong();
